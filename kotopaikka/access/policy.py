@@ -1,0 +1,116 @@
+"""The central access policy: who may do what, and which persons each actor may see.
+
+An *actor* is a user acting in one role in one organisation (a user with several roles picks
+one per session, or per API request with the `X-Kotopaikka-Role` header). Every check of an
+operation and every row filter for personal data comes from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from kotopaikka.registry.models import Organisation
+
+from .models import RoleAssignment, User
+from .roles import ROLE_OPERATIONS, ROLE_PERSON_VIEW, Op, PersonView, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user acting in one role assignment."""
+
+    user: User
+    assignment: RoleAssignment
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.assignment.organisation
+
+    @property
+    def role(self) -> str:
+        return self.assignment.role
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+    @property
+    def person_view(self) -> PersonView:
+        return ROLE_PERSON_VIEW.get(self.role, PersonView.NONE)
+
+
+class NoRoleError(PermissionDenied):
+    """The user holds no active role (or not the one asked for)."""
+
+
+def active_assignments(user: User):
+    return (
+        RoleAssignment.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related(
+            "organisation",
+            "organisation__municipality",
+            "organisation__regional_authority",
+        )
+        .order_by("id")
+    )
+
+
+def resolve_actor(user: User, assignment_id: int | str | None = None) -> Actor | None:
+    """The actor for `user`: the chosen assignment if it is theirs, else their first one.
+
+    Returns None for a user without any active role. An `assignment_id` that is not one of the
+    user's active assignments raises `NoRoleError` rather than silently acting as someone else.
+    """
+    if not user.is_authenticated:
+        return None
+    assignments = active_assignments(user)
+    if assignment_id not in (None, ""):
+        try:
+            return Actor(user, assignments.get(pk=int(assignment_id)))
+        except (ValueError, RoleAssignment.DoesNotExist) as exc:
+            raise NoRoleError("Unknown role assignment") from exc
+    first = assignments.first()
+    return Actor(user, first) if first else None
+
+
+def can(actor: Actor | None, op: Op) -> bool:
+    """May the actor perform the operation at all (before row scope is applied)?"""
+    return actor is not None and op in ROLE_OPERATIONS.get(actor.role, frozenset())
+
+
+def require(actor: Actor | None, op: Op) -> Actor:
+    """Raise PermissionDenied unless the actor may perform the operation."""
+    if not can(actor, op):
+        raise PermissionDenied(op.value)
+    assert actor is not None
+    return actor
+
+
+def person_scope_q(actor: Actor | None) -> Q:
+    """Row filter on `people.Person` for the persons this actor may see.
+
+    * municipal staff: persons whose case is with their municipality;
+    * regional authority: persons with a municipality in its area, or whose case it holds;
+    * reception centre: its residents;
+    * KEHA: persons with a municipality of residence (what compensation needs; the field set
+      is limited separately by `PersonView.COMPENSATION`);
+    * ministry and system administrators: nobody (aggregates and pseudonyms only).
+    """
+    nobody = Q(pk__in=[])
+    if actor is None or actor.person_view is PersonView.NONE:
+        return nobody
+    org = actor.organisation
+    kind = org.kind
+    if kind == Organisation.Kind.MUNICIPALITY:
+        return Q(municipality_id=org.municipality_id)
+    if kind == Organisation.Kind.REGIONAL_AUTHORITY:
+        area = org.municipalities_in_area().values("pk")
+        return Q(regional_authority_id=org.pk) | Q(municipality_id__in=area)
+    if kind == Organisation.Kind.RECEPTION_CENTRE:
+        return Q(reception_centre_id=org.pk)
+    if kind == Organisation.Kind.KEHA:
+        return Q(municipality__isnull=False)
+    return nobody

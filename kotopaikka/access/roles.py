@@ -1,0 +1,99 @@
+"""Roles, operations and which role may do what: the one place that decides.
+
+Views, API handlers and selectors never test role names themselves; they ask `policy.can()`
+for an operation, and selectors ask `scope` for the rows an actor may see.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kotopaikka.registry.models import Organisation
+
+
+class Role(models.TextChoices):
+    PLACEMENT_OFFICER = "placement_officer", _("placement officer")
+    INTEGRATION_WORKER = "integration_worker", _("municipal integration worker")
+    MUNICIPAL_SUPERVISOR = "municipal_supervisor", _("municipal supervisor")
+    RECEPTION_CENTRE_WORKER = "reception_centre_worker", _("reception centre worker")
+    COMPENSATION_HANDLER = "compensation_handler", _("compensation handler")
+    MINISTRY_ANALYST = "ministry_analyst", _("ministry analyst")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+
+
+class Op(StrEnum):
+    """Operations that permissions are granted for."""
+
+    PERSON_LIST = "person.list"
+    PERSON_VIEW = "person.view"
+    PERSON_CREATE = "person.create"
+    PERSON_UPDATE = "person.update"
+    PERSON_DELETE = "person.delete"
+    PERSON_VIEW_ACCESS_LOG = "person.view_access_log"
+    PERSON_LIST_PSEUDONYMISED = "person.list_pseudonymised"
+    REPORTS_VIEW = "reports.view"
+    REGISTRY_VIEW = "registry.view"
+    REGISTRY_MANAGE = "registry.manage"
+    USERS_MANAGE = "users.manage"
+    AUDIT_VERIFY = "audit.verify"
+
+
+class PersonView(StrEnum):
+    """How much of a person a role sees once the person is in its scope."""
+
+    FULL = "full"
+    COMPENSATION = "compensation"  # what KEHA needs to compute and pay compensation
+    NONE = "none"
+
+
+_CASEWORK = {
+    Op.PERSON_LIST,
+    Op.PERSON_VIEW,
+    Op.PERSON_CREATE,
+    Op.PERSON_UPDATE,
+    Op.REGISTRY_VIEW,
+}
+
+ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
+    Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | {Op.REPORTS_VIEW}),
+    Role.INTEGRATION_WORKER: frozenset(_CASEWORK),
+    Role.MUNICIPAL_SUPERVISOR: frozenset(
+        _CASEWORK | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW}
+    ),
+    Role.RECEPTION_CENTRE_WORKER: frozenset(_CASEWORK),
+    Role.COMPENSATION_HANDLER: frozenset(
+        {Op.PERSON_LIST, Op.PERSON_VIEW, Op.REGISTRY_VIEW, Op.REPORTS_VIEW}
+    ),
+    Role.MINISTRY_ANALYST: frozenset(
+        {Op.PERSON_LIST_PSEUDONYMISED, Op.REPORTS_VIEW, Op.REGISTRY_VIEW}
+    ),
+    Role.SYSTEM_ADMIN: frozenset(
+        {Op.REGISTRY_VIEW, Op.REGISTRY_MANAGE, Op.USERS_MANAGE, Op.AUDIT_VERIFY}
+    ),
+}
+
+ROLE_PERSON_VIEW: dict[str, PersonView] = {
+    Role.PLACEMENT_OFFICER: PersonView.FULL,
+    Role.INTEGRATION_WORKER: PersonView.FULL,
+    Role.MUNICIPAL_SUPERVISOR: PersonView.FULL,
+    Role.RECEPTION_CENTRE_WORKER: PersonView.FULL,
+    Role.COMPENSATION_HANDLER: PersonView.COMPENSATION,
+    Role.MINISTRY_ANALYST: PersonView.NONE,
+    Role.SYSTEM_ADMIN: PersonView.NONE,
+}
+
+#: The organisation kinds in which a role can be held.
+ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
+    Role.PLACEMENT_OFFICER: frozenset({Organisation.Kind.REGIONAL_AUTHORITY}),
+    Role.INTEGRATION_WORKER: frozenset({Organisation.Kind.MUNICIPALITY}),
+    Role.MUNICIPAL_SUPERVISOR: frozenset({Organisation.Kind.MUNICIPALITY}),
+    Role.RECEPTION_CENTRE_WORKER: frozenset({Organisation.Kind.RECEPTION_CENTRE}),
+    Role.COMPENSATION_HANDLER: frozenset({Organisation.Kind.KEHA}),
+    Role.MINISTRY_ANALYST: frozenset({Organisation.Kind.MINISTRY}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {Organisation.Kind.KEHA, Organisation.Kind.MINISTRY, Organisation.Kind.MUNICIPALITY}
+    ),
+}

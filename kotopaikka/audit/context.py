@@ -1,0 +1,56 @@
+"""Request-scoped facts every audit event needs (request id, client address, channel, actor).
+
+Kept in context variables so that services and selectors, which receive the actor explicitly,
+do not also need the HTTP request to fill in where the call came from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    client_ip: str | None = None
+    channel: str = "cli"  # ui | api | cli | task
+
+
+_context: ContextVar[RequestContext] = ContextVar("kotopaikka_request", default=RequestContext())
+_actor: ContextVar[Any] = ContextVar("kotopaikka_actor", default=None)
+
+
+def current() -> RequestContext:
+    return _context.get()
+
+
+def current_actor() -> Any:
+    return _actor.get()
+
+
+def set_context(ctx: RequestContext) -> None:
+    _context.set(ctx)
+
+
+def set_actor_context(actor: Any) -> None:
+    _actor.set(actor)
+
+
+def set_channel(channel: str) -> None:
+    _context.set(replace(_context.get(), channel=channel))
+
+
+@contextlib.contextmanager
+def command_context(channel: str = "cli") -> Iterator[RequestContext]:
+    """Context for management commands and background tasks (no HTTP request)."""
+    ctx = RequestContext(request_id=str(uuid.uuid4()), client_ip=None, channel=channel)
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)

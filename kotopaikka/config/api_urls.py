@@ -1,0 +1,46 @@
+from django.urls import path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+from kotopaikka.access.api import MeApi
+from kotopaikka.people import api as people
+from kotopaikka.registry import api as registry
+from kotopaikka.reporting.api import StatisticsApi
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """Token for a username and password; throttled, and failed attempts lock out (axes)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
+urlpatterns = [
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("me/", MeApi.as_view(), name="api-me"),
+    path("persons/", people.PersonListApi.as_view(), name="api-person-list"),
+    path(
+        "persons/pseudonymised/",
+        people.PseudonymisedListApi.as_view(),
+        name="api-person-pseudonymised",
+    ),
+    path("persons/<uuid:person_id>/", people.PersonDetailApi.as_view(), name="api-person-detail"),
+    path(
+        "persons/<uuid:person_id>/household/",
+        people.PersonHouseholdApi.as_view(),
+        name="api-person-household",
+    ),
+    path(
+        "persons/<uuid:person_id>/access-log/",
+        people.PersonAccessLogApi.as_view(),
+        name="api-person-access-log",
+    ),
+    path("municipalities/", registry.MunicipalityListApi.as_view(), name="api-municipality-list"),
+    path(
+        "municipalities/<str:code>/",
+        registry.MunicipalityDetailApi.as_view(),
+        name="api-municipality-detail",
+    ),
+    path("organisations/", registry.OrganisationListApi.as_view(), name="api-organisation-list"),
+    path("statistics/", StatisticsApi.as_view(), name="api-statistics"),
+]

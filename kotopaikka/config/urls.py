@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from kotopaikka.core import views as core
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("role/", core.switch_role, name="switch_role"),
+    path("audit/verify/", core.audit_verify, name="audit_verify"),
+    path("health/", core.health, name="health"),
+    path("persons/", include("kotopaikka.people.urls")),
+    path("registry/", include("kotopaikka.registry.urls")),
+    path("statistics/", include("kotopaikka.reporting.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("kotopaikka.config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

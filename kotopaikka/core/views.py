@@ -1,0 +1,107 @@
+"""The shell: home page with the tasks of the acting role, role switching, health check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kotopaikka.access.middleware import SESSION_KEY
+from kotopaikka.access.policy import NoRoleError, can, resolve_actor
+from kotopaikka.access.roles import Op
+from kotopaikka.audit.verify import verify_chain
+from kotopaikka.core.decorators import requires
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    description: str
+    url: str
+
+
+def _tasks(actor) -> list[Task]:
+    """The cards on the home page: what this role does in Kotopaikka, only what it may do."""
+    candidates = [
+        (
+            Op.PERSON_LIST,
+            gettext_lazy("Persons"),
+            gettext_lazy("Find and open the persons whose case is with your organisation."),
+            "people:list",
+        ),
+        (
+            Op.PERSON_CREATE,
+            gettext_lazy("Register a person"),
+            gettext_lazy("Enter a new person, with a duplicate check."),
+            "people:create",
+        ),
+        (
+            Op.REPORTS_VIEW,
+            gettext_lazy("Statistics"),
+            gettext_lazy("National and regional figures, without personal data."),
+            "reporting:statistics",
+        ),
+        (
+            Op.PERSON_LIST_PSEUDONYMISED,
+            gettext_lazy("Pseudonymised data"),
+            gettext_lazy("Person-level data without names or identity codes."),
+            "people:pseudonymised",
+        ),
+        (
+            Op.REGISTRY_VIEW,
+            gettext_lazy("Municipalities"),
+            gettext_lazy("The 308 municipalities with their regions, authorities and key figures."),
+            "registry:municipalities",
+        ),
+        (
+            Op.REGISTRY_MANAGE,
+            gettext_lazy("Administration"),
+            gettext_lazy("Reference data, users and their roles."),
+            "admin:index",
+        ),
+        (
+            Op.AUDIT_VERIFY,
+            gettext_lazy("Verify the audit log"),
+            gettext_lazy("Check that no audit event has been changed or removed."),
+            "audit_verify",
+        ),
+    ]
+    return [Task(str(t), str(d), reverse(url)) for op, t, d, url in candidates if can(actor, op)]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"tasks": _tasks(request.actor)})
+
+
+@require_POST
+def switch_role(request: HttpRequest) -> HttpResponse:
+    assignment_id = request.POST.get("assignment", "")
+    try:
+        actor = resolve_actor(request.user, assignment_id)
+    except NoRoleError:
+        messages.error(request, _("That role is not yours."))
+    else:
+        request.session[SESSION_KEY] = actor.assignment.pk
+        messages.success(request, _("You now act as %(role)s.") % {"role": actor.assignment})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("home")
+    return redirect(target)
+
+
+@requires(Op.AUDIT_VERIFY)
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/audit_verify.html", {"result": verify_chain()})
+
+
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})

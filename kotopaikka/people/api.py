@@ -1,0 +1,261 @@
+"""Person API (`/api/v1/persons/`): same selectors and services, so same scope and audit."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from kotopaikka.access.roles import PersonView
+from kotopaikka.core.api import ActorAPIView
+
+from . import selectors, services
+from .identifiers import IdentifierKind
+from .models import HouseholdMember, Person, PersonLanguage
+
+
+class IdentifiersField(serializers.DictField):
+    child = serializers.CharField(allow_blank=True)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        unknown = set(value) - set(IdentifierKind.values)
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown identifier types: {', '.join(sorted(unknown))}"
+            )
+        return value
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=3)
+    level = serializers.ChoiceField(
+        choices=PersonLanguage.Level.choices, default=PersonLanguage.Level.GOOD
+    )
+
+
+class OtherNameSerializer(serializers.Serializer):
+    value = serializers.CharField(max_length=300)
+    script = serializers.CharField(max_length=4, allow_blank=True, default="")
+
+
+class PersonInputSerializer(serializers.Serializer):
+    given_names = serializers.CharField(max_length=200)
+    family_name = serializers.CharField(max_length=200)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    birth_date_precision = serializers.ChoiceField(
+        choices=Person.BirthDatePrecision.choices, default=Person.BirthDatePrecision.DAY
+    )
+    sex = serializers.ChoiceField(
+        choices=[("", ""), *Person.Sex.choices], required=False, default=""
+    )
+    identifiers = IdentifiersField(required=False, default=dict)
+    nationalities = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, default=list
+    )
+    languages = LanguageSerializer(many=True, required=False, default=list)
+    other_names = OtherNameSerializer(many=True, required=False, default=list)
+    confirm_possible_duplicate = serializers.BooleanField(required=False, default=False)
+
+    @staticmethod
+    def to_changes(validated: dict) -> dict:
+        """Map API fields onto `PersonData` field names (only those sent)."""
+        changes: dict = {}
+        for name in (
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "birth_date_precision",
+            "sex",
+            "nationalities",
+        ):
+            if name in validated:
+                changes[name] = validated[name]
+        if "identifiers" in validated:
+            changes["identifiers"] = [
+                (k, v) for k, v in sorted(validated["identifiers"].items()) if v
+            ]
+        if "languages" in validated:
+            changes["languages"] = [
+                (lang["code"], lang["level"]) for lang in validated["languages"]
+            ]
+        if "other_names" in validated:
+            changes["other_names"] = [(n["value"], n["script"]) for n in validated["other_names"]]
+        return changes
+
+
+class PersonListItemSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    given_names = serializers.CharField()
+    family_name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    municipality = serializers.CharField(source="municipality.code", default=None)
+
+
+class PersonCompensationSerializer(PersonListItemSerializer):
+    identifiers = serializers.SerializerMethodField()
+
+    def get_identifiers(self, person) -> dict[str, str]:
+        return {i.kind: i.value for i in person.identifiers.all()}
+
+
+class HouseholdMemberSerializer(serializers.Serializer):
+    person = serializers.UUIDField(source="person_id")
+    relation = serializers.CharField()
+
+
+class PersonDetailSerializer(PersonCompensationSerializer):
+    birth_date_precision = serializers.CharField()
+    sex = serializers.CharField()
+    nationalities = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    other_names = serializers.SerializerMethodField()
+    household = serializers.SerializerMethodField()
+    regional_authority = serializers.CharField(source="regional_authority.code", default=None)
+    reception_centre = serializers.CharField(source="reception_centre.code", default=None)
+    is_synthetic = serializers.BooleanField()
+
+    def get_nationalities(self, person) -> list[str]:
+        return sorted(n.country for n in person.nationalities.all())
+
+    def get_languages(self, person) -> list[dict]:
+        return [{"code": lang.language, "level": lang.level} for lang in person.languages.all()]
+
+    def get_other_names(self, person) -> list[dict]:
+        return [{"value": n.value, "script": n.script} for n in person.other_names.all()]
+
+    def get_household(self, person) -> list[dict]:
+        membership = getattr(person, "household_membership", None)
+        if membership is None:
+            return []
+        return HouseholdMemberSerializer(membership.household.members.all(), many=True).data
+
+
+def _detail_serializer(actor):
+    return (
+        PersonDetailSerializer
+        if actor.person_view is PersonView.FULL
+        else PersonCompensationSerializer
+    )
+
+
+class PersonListApi(ActorAPIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="Name, or an exact identifier"),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("offset", int),
+        ],
+        responses=PersonListItemSerializer(many=True),
+    )
+    def get(self, request):
+        limit = min(int(request.query_params.get("limit", 50) or 50), 500)
+        offset = max(int(request.query_params.get("offset", 0) or 0), 0)
+        page = selectors.person_list(
+            actor=self.actor,
+            search=request.query_params.get("search", "")[:100],
+            limit=limit,
+            offset=offset,
+        )
+        return Response(
+            {"count": page.total, "results": PersonListItemSerializer(page.persons, many=True).data}
+        )
+
+    @extend_schema(request=PersonInputSerializer, responses={201: PersonDetailSerializer})
+    def post(self, request):
+        serializer = PersonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_create(
+            actor=self.actor,
+            data=services.PersonData(**PersonInputSerializer.to_changes(serializer.validated_data)),
+            confirm_possible_duplicate=serializer.validated_data["confirm_possible_duplicate"],
+        )
+        person = selectors.person_get(
+            actor=self.actor, person_id=person.pk, purpose="api_create_response"
+        )
+        return Response(_detail_serializer(self.actor)(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonDetailApi(ActorAPIView):
+    @extend_schema(responses=PersonDetailSerializer)
+    def get(self, request, person_id):
+        person = selectors.person_get(actor=self.actor, person_id=person_id)
+        return Response(_detail_serializer(self.actor)(person).data)
+
+    @extend_schema(request=PersonInputSerializer, responses=PersonDetailSerializer)
+    def patch(self, request, person_id):
+        serializer = PersonInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = PersonInputSerializer.to_changes(
+            {k: v for k, v in serializer.validated_data.items() if k in request.data}
+        )
+        services.person_update(actor=self.actor, person_id=person_id, changes=changes)
+        person = selectors.person_get(
+            actor=self.actor, person_id=person_id, purpose="api_update_response"
+        )
+        return Response(_detail_serializer(self.actor)(person).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, person_id):
+        services.person_delete(actor=self.actor, person_id=person_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HouseholdLinkSerializer(serializers.Serializer):
+    relative = serializers.UUIDField()
+    relation = serializers.ChoiceField(choices=HouseholdMember.Relation.choices)
+
+
+class PersonHouseholdApi(ActorAPIView):
+    @extend_schema(
+        request=HouseholdLinkSerializer, responses={200: HouseholdMemberSerializer(many=True)}
+    )
+    def post(self, request, person_id):
+        serializer = HouseholdLinkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        household = services.household_link(
+            actor=self.actor,
+            person_id=person_id,
+            relative_id=serializer.validated_data["relative"],
+            relation=serializer.validated_data["relation"],
+        )
+        return Response(HouseholdMemberSerializer(household.members.all(), many=True).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, person_id):
+        services.household_unlink(actor=self.actor, person_id=person_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccessLogEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField()
+    actor_username = serializers.CharField()
+    organisation_code = serializers.CharField()
+    role = serializers.CharField()
+    action = serializers.CharField()
+    fields = serializers.ListField(child=serializers.CharField())
+    channel = serializers.CharField()
+    request_id = serializers.CharField()
+
+
+class PersonAccessLogApi(ActorAPIView):
+    @extend_schema(responses=AccessLogEventSerializer(many=True))
+    def get(self, request, person_id):
+        _person, events = selectors.person_access_log(actor=self.actor, person_id=person_id)
+        return Response(AccessLogEventSerializer(events, many=True).data)
+
+
+class PseudonymisedRowSerializer(serializers.Serializer):
+    pseudonym = serializers.CharField()
+    birth_year = serializers.IntegerField(allow_null=True)
+    sex = serializers.CharField()
+    municipality_code = serializers.CharField()
+    nationalities = serializers.ListField(child=serializers.CharField())
+
+
+class PseudonymisedListApi(ActorAPIView):
+    @extend_schema(responses=PseudonymisedRowSerializer(many=True))
+    def get(self, request):
+        rows = selectors.pseudonymised_person_list(actor=self.actor)
+        return Response(PseudonymisedRowSerializer(rows, many=True).data)

@@ -1,0 +1,222 @@
+"""Reads of personal data. Each applies the actor's scope and writes exactly one audit event."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kotopaikka.access.policy import Actor, require
+from kotopaikka.access.roles import Op, PersonView
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.audit.services import record_event
+
+from . import fields
+from .errors import PersonNotFound
+from .identifiers import IdentifierKind, InvalidIdentifier, normalise
+from .models import HouseholdMember, Person, PersonIdentifier
+
+OBJECT_TYPE = "people.Person"
+
+
+def _detail_queryset() -> QuerySet[Person]:
+    return Person.objects.select_related(
+        "municipality", "regional_authority", "reception_centre"
+    ).prefetch_related(
+        "identifiers",
+        "nationalities",
+        "languages",
+        "other_names",
+        "events",
+        Prefetch(
+            "household_membership__household__members",
+            queryset=HouseholdMember.objects.select_related("person"),
+        ),
+    )
+
+
+def _as_uuid(value: uuid.UUID | str) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def person_get(*, actor: Actor, person_id: uuid.UUID | str, purpose: str = "view") -> Person:
+    """One person, if in the actor's scope; audited as a read (or as a refused attempt).
+
+    Out-of-scope and non-existent persons look the same to the caller (PersonNotFound, a 404),
+    but the attempt is audited with the id asked for.
+    """
+    require(actor, Op.PERSON_VIEW)
+    pk = _as_uuid(person_id)
+    person = _detail_queryset().for_actor(actor).filter(pk=pk).first() if pk else None
+    if person is None:
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DENIED,
+            object_type=OBJECT_TYPE,
+            object_id=str(person_id)[:64],
+            person_id=pk,
+            detail={"purpose": purpose, "reason": "not found or outside scope"},
+        )
+        raise PersonNotFound()
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        object_type=OBJECT_TYPE,
+        object_id=person.pk,
+        person_id=person.pk,
+        fields=fields.DETAIL_FIELDS[actor.person_view],
+        detail={"purpose": purpose},
+    )
+    return person
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    persons: list[Person]
+    total: int
+
+
+def _search_q(search: str) -> Q:
+    """Exact identifier match (via keyed hash) or a name match."""
+    term = search.strip()
+    q = Q(family_name__icontains=term) | Q(given_names__icontains=term)
+    for kind in IdentifierKind.values:
+        try:
+            normalised = normalise(kind, term)
+        except InvalidIdentifier:
+            continue
+        q |= Q(
+            identifiers__kind=kind,
+            identifiers__lookup_hash=PersonIdentifier.hash_for(kind, normalised.value),
+        )
+    return q
+
+
+def person_list(
+    *, actor: Actor, search: str = "", limit: int = 50, offset: int = 0, purpose: str = "list"
+) -> PersonPage:
+    """A page of persons in scope; one LIST audit event names every person shown."""
+    require(actor, Op.PERSON_LIST)
+    queryset = Person.objects.for_actor(actor).select_related("municipality")
+    if search.strip():
+        queryset = queryset.filter(_search_q(search)).distinct()
+    total = queryset.count()
+    persons = list(queryset.order_by("family_name", "given_names", "id")[offset : offset + limit])
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT if purpose == "export" else AuditEvent.Action.LIST,
+        object_type=OBJECT_TYPE,
+        subject_ids=[p.pk for p in persons],
+        fields=fields.LIST,
+        detail={
+            "search": bool(search.strip()),
+            "count": len(persons),
+            "total": total,
+            "offset": offset,
+        },
+    )
+    return PersonPage(persons, total)
+
+
+@dataclass(frozen=True)
+class PseudonymisedRow:
+    pseudonym: str
+    birth_year: int | None
+    sex: str
+    municipality_code: str
+    nationalities: list[str]
+
+
+def pseudonymised_person_list(
+    *, actor: Actor, limit: int = 500, offset: int = 0
+) -> list[PseudonymisedRow]:
+    """The ministry's view: no names, no identifiers, no exact dates. Audited as a list."""
+    require(actor, Op.PERSON_LIST_PSEUDONYMISED)
+    persons = list(
+        Person.objects.select_related("municipality")
+        .prefetch_related("nationalities")
+        .order_by("id")[offset : offset + limit]
+    )
+    rows = [
+        PseudonymisedRow(
+            pseudonym=p.pseudonym,
+            birth_year=p.date_of_birth.year if p.date_of_birth else None,
+            sex=p.sex,
+            municipality_code=p.municipality.code if p.municipality else "",
+            nationalities=sorted(n.country for n in p.nationalities.all()),
+        )
+        for p in persons
+    ]
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        object_type="people.Person:pseudonymised",
+        subject_ids=[p.pk for p in persons],
+        fields=fields.PSEUDONYMISED,
+        detail={"count": len(rows)},
+    )
+    return rows
+
+
+def person_access_log(
+    *, actor: Actor, person_id: uuid.UUID | str
+) -> tuple[Person, list[AuditEvent]]:
+    """Who viewed or changed this person (supervisors). Reading it is audited too."""
+    require(actor, Op.PERSON_VIEW_ACCESS_LOG)
+    person = person_get(actor=actor, person_id=person_id, purpose="access_log")
+    events = list(
+        AuditEvent.objects.filter(
+            Q(person_id=person.pk) | Q(subject_ids__contains=str(person.pk))
+        ).order_by("-seq")[:500]
+    )
+    return person, events
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    reason: str  # "identifier" | "name_and_birth_date"
+    person: Person | None  # None when the match is outside the actor's scope
+
+
+def find_duplicates(
+    *,
+    actor: Actor,
+    identifiers: list[tuple[str, str]],
+    given_names: str,
+    family_name: str,
+    date_of_birth,
+    exclude_id: uuid.UUID | None = None,
+) -> list[DuplicateMatch]:
+    """Persons that may be the same as the one being entered.
+
+    Searches the whole register, because a duplicate in another municipality matters too, but
+    reveals details only of matches inside the actor's scope.
+    """
+    matches: dict[uuid.UUID, str] = {}
+    for kind, value in identifiers:
+        hits = PersonIdentifier.objects.filter(
+            kind=kind, lookup_hash=PersonIdentifier.hash_for(kind, value)
+        )
+        for person_id in hits.values_list("person_id", flat=True):
+            matches[person_id] = "identifier"
+    if date_of_birth and family_name.strip():
+        same = Person.objects.filter(
+            family_name__iexact=family_name.strip(),
+            given_names__iexact=given_names.strip(),
+            date_of_birth=date_of_birth,
+        ).values_list("pk", flat=True)
+        for person_id in same:
+            matches.setdefault(person_id, "name_and_birth_date")
+    matches.pop(exclude_id, None)
+    if not matches:
+        return []
+    visible = {p.pk: p for p in Person.objects.for_actor(actor).filter(pk__in=matches)}
+    return [DuplicateMatch(reason, visible.get(pk)) for pk, reason in matches.items()]
+
+
+def person_view_level(actor: Actor) -> PersonView:
+    return actor.person_view

@@ -1,0 +1,423 @@
+"""Changes to personal data. Each runs in one transaction and writes an audit event and, where a
+case worker would want to see it, a timeline event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kotopaikka.access.policy import Actor, require
+from kotopaikka.access.roles import Op
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.audit.services import record_event
+from kotopaikka.core import crypto
+from kotopaikka.registry.models import Organisation
+
+from .errors import PersonNotFound
+from .identifiers import InvalidIdentifier, NormalisedIdentifier, hetu_birth_date, normalise
+from .models import (
+    Household,
+    HouseholdMember,
+    Person,
+    PersonEvent,
+    PersonIdentifier,
+    PersonLanguage,
+    PersonName,
+    PersonNationality,
+)
+from .selectors import OBJECT_TYPE, DuplicateMatch, find_duplicates
+from .validators import normalise_country, normalise_language
+
+
+@dataclass
+class PersonData:
+    """Everything a person form or API call can set. Lists replace what was stored."""
+
+    given_names: str = ""
+    family_name: str = ""
+    date_of_birth: dt.date | None = None
+    birth_date_precision: str = Person.BirthDatePrecision.DAY
+    sex: str = ""
+    identifiers: list[tuple[str, str]] = field(default_factory=list)  # (kind, value)
+    nationalities: list[str] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)  # (code, level)
+    other_names: list[tuple[str, str]] = field(default_factory=list)  # (value, script)
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in dataclass_fields(cls)]
+
+    @classmethod
+    def from_person(cls, person: Person) -> PersonData:
+        return cls(
+            given_names=person.given_names,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            birth_date_precision=person.birth_date_precision,
+            sex=person.sex,
+            identifiers=sorted((i.kind, i.value) for i in person.identifiers.all()),
+            nationalities=sorted(n.country for n in person.nationalities.all()),
+            languages=sorted((lang.language, lang.level) for lang in person.languages.all()),
+            other_names=sorted((n.value, n.script) for n in person.other_names.all()),
+        )
+
+
+class DuplicatePersonWarning(ValidationError):
+    """Possible duplicates found; the caller may confirm and save anyway (not for identity codes)."""
+
+    def __init__(self, matches: list[DuplicateMatch]):
+        super().__init__(_("A person with the same name and date of birth may already exist."))
+        self.matches = matches
+
+
+@dataclass(frozen=True)
+class _Clean:
+    data: PersonData
+    identifiers: list[NormalisedIdentifier]
+
+
+def _clean(data: PersonData) -> _Clean:
+    """Validate every field, collecting all errors by field name, before anything is written."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    given, family = data.given_names.strip(), data.family_name.strip()
+    if not given:
+        add("given_names", _("Given names are required."))
+    if not family:
+        add("family_name", _("Family name is required."))
+    if data.sex not in ("", *Person.Sex.values):
+        add("sex", _("Unknown value %(value)s.") % {"value": data.sex})
+    if data.birth_date_precision not in Person.BirthDatePrecision.values:
+        add(
+            "birth_date_precision",
+            _("Unknown value %(value)s.") % {"value": data.birth_date_precision},
+        )
+    dob = data.date_of_birth
+    if dob and dob > dt.date.today():
+        add("date_of_birth", _("The date of birth cannot be in the future."))
+    if dob and dob.year < 1900:
+        add("date_of_birth", _("The date of birth is before 1900."))
+    if dob and data.birth_date_precision == Person.BirthDatePrecision.YEAR:
+        dob = dt.date(dob.year, 1, 1)
+    elif dob and data.birth_date_precision == Person.BirthDatePrecision.MONTH:
+        dob = dt.date(dob.year, dob.month, 1)
+
+    identifiers: list[NormalisedIdentifier] = []
+    seen_kinds: set[str] = set()
+    for kind, value in data.identifiers:
+        if not (value or "").strip():
+            continue
+        try:
+            ident = normalise(kind, value)
+        except InvalidIdentifier as exc:
+            add(f"identifiers.{kind}", exc.reason)
+            continue
+        if kind in seen_kinds:
+            add(f"identifiers.{kind}", _("Only one identifier of each type."))
+        seen_kinds.add(kind)
+        identifiers.append(ident)
+        if kind == "hetu" and dob and data.birth_date_precision == Person.BirthDatePrecision.DAY:
+            if hetu_birth_date(ident.value) != dob:
+                add("identifiers.hetu", _("The identity code does not match the date of birth."))
+
+    nationalities: list[str] = []
+    for code in data.nationalities:
+        try:
+            nationalities.append(normalise_country(code))
+        except ValidationError as exc:
+            add("nationalities", exc.messages[0])
+    languages: list[tuple[str, str]] = []
+    for code, level in data.languages:
+        try:
+            languages.append((normalise_language(code), level or PersonLanguage.Level.GOOD))
+        except ValidationError as exc:
+            add("languages", exc.messages[0])
+        if level and level not in PersonLanguage.Level.values:
+            add("languages", _("Unknown value %(value)s.") % {"value": level})
+    other_names = [(v.strip(), s.strip()) for v, s in data.other_names if v.strip()]
+
+    if errors:
+        raise ValidationError(errors)
+    clean = PersonData(
+        given_names=given,
+        family_name=family,
+        date_of_birth=dob,
+        birth_date_precision=data.birth_date_precision,
+        sex=data.sex,
+        identifiers=[(i.kind, i.value) for i in identifiers],
+        nationalities=sorted(set(nationalities)),
+        languages=sorted(dict(languages).items()),
+        other_names=other_names,
+    )
+    return _Clean(clean, identifiers)
+
+
+def _write_children(person: Person, clean: _Clean, changed: set[str]) -> None:
+    if "identifiers" in changed:
+        person.identifiers.all().delete()
+        for ident in clean.identifiers:
+            PersonIdentifier.objects.create(
+                person=person,
+                kind=ident.kind,
+                value_encrypted=crypto.encrypt(ident.value),
+                lookup_hash=PersonIdentifier.hash_for(ident.kind, ident.value),
+                is_temporary=ident.is_temporary,
+            )
+    if "nationalities" in changed:
+        person.nationalities.all().delete()
+        PersonNationality.objects.bulk_create(
+            PersonNationality(person=person, country=c) for c in clean.data.nationalities
+        )
+    if "languages" in changed:
+        person.languages.all().delete()
+        PersonLanguage.objects.bulk_create(
+            PersonLanguage(person=person, language=code, level=level)
+            for code, level in clean.data.languages
+        )
+    if "other_names" in changed:
+        person.other_names.all().delete()
+        PersonName.objects.bulk_create(
+            PersonName(person=person, value=value, script=script)
+            for value, script in clean.data.other_names
+        )
+
+
+def _raise_identifier_taken(clean: _Clean, exclude: uuid.UUID | None) -> None:
+    """Identifiers are unique in the whole register (not only in the actor's scope)."""
+    for kind, value in clean.data.identifiers:
+        taken = PersonIdentifier.objects.filter(
+            kind=kind, lookup_hash=PersonIdentifier.hash_for(kind, value)
+        ).exclude(person_id=exclude)
+        if taken.exists():
+            raise ValidationError(
+                {f"identifiers.{kind}": [_("A person with this identifier is already registered.")]}
+            )
+
+
+def _timeline(person: Person, actor: Actor, kind: str, changed: list[str] = ()) -> None:
+    PersonEvent.objects.create(
+        person=person,
+        kind=kind,
+        actor_username=actor.user.get_username(),
+        organisation=actor.organisation,
+        fields=list(changed),
+    )
+
+
+def _case_holder(actor: Actor) -> dict:
+    """A new person's case starts with the organisation that registered it."""
+    org = actor.organisation
+    if org.kind == Organisation.Kind.MUNICIPALITY:
+        return {"municipality_id": org.municipality_id}
+    if org.kind == Organisation.Kind.REGIONAL_AUTHORITY:
+        return {"regional_authority": org}
+    if org.kind == Organisation.Kind.RECEPTION_CENTRE:
+        return {"reception_centre": org}
+    raise ValidationError(_("Your organisation cannot register persons."))
+
+
+def person_create(
+    *,
+    actor: Actor,
+    data: PersonData,
+    confirm_possible_duplicate: bool = False,
+    is_synthetic: bool = False,
+) -> Person:
+    """Register a person. Identity-code duplicates are refused; name-and-date duplicates warn."""
+    require(actor, Op.PERSON_CREATE)
+    clean = _clean(data)
+    _raise_identifier_taken(clean, exclude=None)
+    if not confirm_possible_duplicate:
+        matches = find_duplicates(
+            actor=actor,
+            identifiers=clean.data.identifiers,
+            given_names=clean.data.given_names,
+            family_name=clean.data.family_name,
+            date_of_birth=clean.data.date_of_birth,
+        )
+        if matches:
+            raise DuplicatePersonWarning(matches)
+    holder = _case_holder(actor)
+    with transaction.atomic():
+        person = Person.objects.create(
+            given_names=clean.data.given_names,
+            family_name=clean.data.family_name,
+            date_of_birth=clean.data.date_of_birth,
+            birth_date_precision=clean.data.birth_date_precision,
+            sex=clean.data.sex,
+            is_synthetic=is_synthetic,
+            **holder,
+        )
+        written = {name for name in PersonData.field_names() if getattr(clean.data, name)}
+        try:
+            _write_children(person, clean, written)
+        except IntegrityError as exc:  # a concurrent registration took the identifier
+            raise ValidationError(
+                {"identifiers": [_("A person with this identifier is already registered.")]}
+            ) from exc
+        _timeline(person, actor, PersonEvent.Kind.REGISTERED)
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type=OBJECT_TYPE,
+            object_id=person.pk,
+            person_id=person.pk,
+            fields=sorted(written | {name.removesuffix("_id") for name in holder}),
+        )
+    return person
+
+
+def _locked_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) -> Person:
+    try:
+        pk = uuid.UUID(str(person_id))
+        return Person.objects.for_actor(actor).select_for_update().get(pk=pk)
+    except (ValueError, Person.DoesNotExist):
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DENIED,
+            object_type=OBJECT_TYPE,
+            object_id=str(person_id)[:64],
+            detail={"purpose": purpose, "reason": "not found or outside scope"},
+        )
+        raise PersonNotFound() from None
+
+
+def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) -> Person:
+    """Change some fields of a person in scope; the audit event names the fields that changed."""
+    require(actor, Op.PERSON_UPDATE)
+    unknown = set(changes) - set(PersonData.field_names())
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    with transaction.atomic():
+        person = _locked_in_scope(actor, person_id, "update")
+        current = PersonData.from_person(person)
+        clean = _clean(PersonData(**{**current.__dict__, **changes}))
+        changed = {
+            name
+            for name in PersonData.field_names()
+            if getattr(clean.data, name) != getattr(current, name)
+        }
+        if not changed:
+            return person
+        if "identifiers" in changed:
+            _raise_identifier_taken(clean, exclude=person.pk)
+        scalar = [
+            n
+            for n in ("given_names", "family_name", "date_of_birth", "birth_date_precision", "sex")
+            if n in changed
+        ]
+        for name in scalar:
+            setattr(person, name, getattr(clean.data, name))
+        person.save(update_fields=[*scalar, "updated_at"])
+        _write_children(person, clean, changed)
+        _timeline(person, actor, PersonEvent.Kind.UPDATED, sorted(changed))
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            object_id=person.pk,
+            person_id=person.pk,
+            fields=sorted(changed),
+        )
+    return person
+
+
+def person_delete(*, actor: Actor, person_id: uuid.UUID | str) -> None:
+    """Delete a person and everything about them (supervisors; e.g. a record made in error)."""
+    require(actor, Op.PERSON_DELETE)
+    with transaction.atomic():
+        person = _locked_in_scope(actor, person_id, "delete")
+        pk = person.pk
+        membership = (
+            HouseholdMember.objects.filter(person=person).select_related("household").first()
+        )
+        person.delete()
+        if membership and not membership.household.members.exists():
+            membership.household.delete()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DELETE,
+            object_type=OBJECT_TYPE,
+            object_id=pk,
+            person_id=pk,
+            fields=["*"],
+        )
+
+
+def household_link(
+    *, actor: Actor, person_id: uuid.UUID | str, relative_id: uuid.UUID | str, relation: str
+) -> Household:
+    """Put `relative` into `person`'s household (created if needed) with the given relation."""
+    require(actor, Op.PERSON_UPDATE)
+    if relation not in HouseholdMember.Relation.values:
+        raise ValidationError({"relation": [_("Unknown value %(value)s.") % {"value": relation}]})
+    with transaction.atomic():
+        person = _locked_in_scope(actor, person_id, "household")
+        relative = _locked_in_scope(actor, relative_id, "household")
+        if person.pk == relative.pk:
+            raise ValidationError({"relative": [_("A person cannot be their own relative.")]})
+        membership = (
+            HouseholdMember.objects.filter(person=person).select_related("household").first()
+        )
+        if membership is None:
+            household = Household.objects.create()
+            HouseholdMember.objects.create(
+                household=household, person=person, relation=HouseholdMember.Relation.HEAD
+            )
+        else:
+            household = membership.household
+        existing = HouseholdMember.objects.filter(person=relative).first()
+        if existing and existing.household_id != household.pk:
+            raise ValidationError(
+                {"relative": [_("This person already belongs to another household.")]}
+            )
+        HouseholdMember.objects.update_or_create(
+            person=relative, defaults={"household": household, "relation": relation}
+        )
+        _timeline(relative, actor, PersonEvent.Kind.HOUSEHOLD_JOINED)
+        for subject in (person, relative):
+            record_event(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                object_type=OBJECT_TYPE,
+                object_id=subject.pk,
+                person_id=subject.pk,
+                fields=["household"],
+                detail={"household": str(household.pk)},
+            )
+    return household
+
+
+def household_unlink(*, actor: Actor, person_id: uuid.UUID | str) -> None:
+    """Take a person out of their household."""
+    require(actor, Op.PERSON_UPDATE)
+    with transaction.atomic():
+        person = _locked_in_scope(actor, person_id, "household")
+        membership = (
+            HouseholdMember.objects.filter(person=person).select_related("household").first()
+        )
+        if membership is None:
+            return
+        household = membership.household
+        membership.delete()
+        if not household.members.exists():
+            household.delete()
+        _timeline(person, actor, PersonEvent.Kind.HOUSEHOLD_LEFT)
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            object_id=person.pk,
+            person_id=person.pk,
+            fields=["household"],
+        )

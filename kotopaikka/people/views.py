@@ -1,0 +1,183 @@
+"""Person pages. Thin: forms in, selectors and services do the work (scope, audit)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kotopaikka.access.policy import can
+from kotopaikka.access.roles import Op, PersonView
+from kotopaikka.core.decorators import requires
+
+from . import selectors, services
+from .forms import HouseholdLinkForm, PersonForm
+
+PAGE_SIZE = 25
+
+
+@requires(Op.PERSON_LIST)
+def person_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "")[:100]
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    page = selectors.person_list(
+        actor=request.actor, search=search, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+    )
+    paginator = Paginator(range(page.total), PAGE_SIZE)
+    context = {
+        "persons": page.persons,
+        "total": page.total,
+        "q": search,
+        "page_obj": paginator.get_page(page_number),
+        "can_create": can(request.actor, Op.PERSON_CREATE),
+    }
+    template = (
+        "people/_person_rows.html"
+        if request.headers.get("HX-Request")
+        else "people/person_list.html"
+    )
+    return render(request, template, context)
+
+
+@requires(Op.PERSON_LIST)
+def person_export(request: HttpRequest) -> HttpResponse:
+    """CSV of the persons in scope (audited as an export, naming every person in it)."""
+    page = selectors.person_list(actor=request.actor, limit=10_000, purpose="export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="persons.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Family name"), _("Given names"), _("Date of birth"), _("Municipality")])
+    for p in page.persons:
+        writer.writerow(
+            [
+                p.family_name,
+                p.given_names,
+                p.date_of_birth or "",
+                p.municipality.name if p.municipality else "",
+            ]
+        )
+    return response
+
+
+@requires(Op.PERSON_VIEW)
+def person_detail(request: HttpRequest, person_id) -> HttpResponse:
+    person = selectors.person_get(actor=request.actor, person_id=person_id)
+    full = request.actor.person_view is PersonView.FULL
+    context = {
+        "person": person,
+        "full": full,
+        "can_edit": full and can(request.actor, Op.PERSON_UPDATE),
+        "can_delete": can(request.actor, Op.PERSON_DELETE),
+        "can_view_access_log": can(request.actor, Op.PERSON_VIEW_ACCESS_LOG),
+        "household_form": HouseholdLinkForm(),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def _render_form(request, form, *, person=None, duplicates=None, status=200):
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "duplicates": duplicates or []},
+        status=status,
+    )
+
+
+@requires(Op.PERSON_CREATE)
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                actor=request.actor,
+                data=form.to_data(),
+                confirm_possible_duplicate=form.cleaned_data["confirm_possible_duplicate"],
+            )
+        except services.DuplicatePersonWarning as warning:
+            return _render_form(request, form, duplicates=warning.matches, status=409)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Person registered."))
+            return redirect("people:detail", person_id=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return _render_form(request, form, status=status)
+
+
+@requires(Op.PERSON_UPDATE)
+def person_edit(request: HttpRequest, person_id) -> HttpResponse:
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_update(
+                    actor=request.actor, person_id=person_id, changes=form.to_data().__dict__
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("people:detail", person_id=person.pk)
+        person = selectors.person_get(actor=request.actor, person_id=person_id, purpose="edit")
+        return _render_form(request, form, person=person, status=400)
+    person = selectors.person_get(actor=request.actor, person_id=person_id, purpose="edit")
+    form = PersonForm(initial=PersonForm.initial_from(services.PersonData.from_person(person)))
+    return _render_form(request, form, person=person)
+
+
+@require_POST
+@requires(Op.PERSON_DELETE)
+def person_delete(request: HttpRequest, person_id) -> HttpResponse:
+    services.person_delete(actor=request.actor, person_id=person_id)
+    messages.success(request, _("Person deleted."))
+    return redirect("people:list")
+
+
+@require_POST
+@requires(Op.PERSON_UPDATE)
+def household_link(request: HttpRequest, person_id) -> HttpResponse:
+    form = HouseholdLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.household_link(
+                actor=request.actor,
+                person_id=person_id,
+                relative_id=form.cleaned_data["relative"],
+                relation=form.cleaned_data["relation"],
+            )
+            messages.success(request, _("Family member added."))
+        except ValidationError as error:
+            for msg in error.messages:
+                messages.error(request, msg)
+    else:
+        messages.error(request, _("Choose a family member and a relation."))
+    return redirect("people:detail", person_id=person_id)
+
+
+@require_POST
+@requires(Op.PERSON_UPDATE)
+def household_unlink(request: HttpRequest, person_id) -> HttpResponse:
+    services.household_unlink(actor=request.actor, person_id=person_id)
+    messages.success(request, _("Removed from the household."))
+    return redirect("people:detail", person_id=person_id)
+
+
+@requires(Op.PERSON_VIEW_ACCESS_LOG)
+def person_access_log(request: HttpRequest, person_id) -> HttpResponse:
+    person, events = selectors.person_access_log(actor=request.actor, person_id=person_id)
+    return render(request, "people/person_access_log.html", {"person": person, "events": events})
+
+
+@requires(Op.PERSON_LIST_PSEUDONYMISED)
+def pseudonymised_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.pseudonymised_person_list(actor=request.actor)
+    return render(request, "people/pseudonymised_list.html", {"rows": rows})

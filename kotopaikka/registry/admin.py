@@ -1,0 +1,41 @@
+"""Admin for reference data (system administrators). Changes are logged by django-auditlog."""
+
+from django.contrib import admin
+
+from .models import Municipality, Organisation, Region, RegionalAuthority, WellbeingCounty
+
+
+@admin.register(Region, WellbeingCounty)
+class NamedCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fi", "name_sv", "name_en"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
+
+
+@admin.register(RegionalAuthority)
+class RegionalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["kind", "code", "name_fi", "valid_from", "valid_until"]
+    list_filter = ["kind"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name_fi",
+        "name_sv",
+        "region",
+        "language_status",
+        "population",
+        "unemployment_share",
+    ]
+    list_filter = ["region", "language_status"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
+    filter_horizontal = ["regional_authorities"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "name_fi", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
+    raw_id_fields = ["municipality", "located_in"]
