@@ -38,6 +38,7 @@ SCHEMA: dict[str, tuple[type, object]] = {
     "LOG_LEVEL": (str, "INFO"),
     "STATIC_ROOT": (str, str(BASE_DIR / "var" / "static")),
     "TASKS_IMMEDIATE": (bool, False),  # run background tasks inline (tests)
+    "DEMO_MODE": (bool, False),  # show the "synthetic data" banner on every page
 }
 
 env = environ.Env(**SCHEMA)  # type: ignore[arg-type]

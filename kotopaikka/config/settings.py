@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "kotopaikka.access.context_processors.acting_role",
+                "kotopaikka.core.context_processors.demo_mode",
             ],
         },
     },
@@ -238,6 +239,8 @@ TASKS = {
         ),
     }
 }
+
+DEMO_MODE = env("DEMO_MODE")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

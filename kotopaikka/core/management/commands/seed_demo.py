@@ -1,0 +1,18 @@
+"""`manage.py seed_demo`: demo users for every role and synthetic persons (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from kotopaikka.core.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
+
+
+class Command(BaseCommand):
+    help = "Create demo users (one per role) and SYNTHETIC persons and households."
+
+    def handle(self, *args, **options):
+        users = ensure_demo_users()
+        created = seed_synthetic_persons()
+        self.stdout.write(f"Synthetic persons created: {created} (all labelled synthetic).")
+        self.stdout.write("")
+        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
+        for spec in users:
+            self.stdout.write(f"  {spec.username:<11} {spec.can_do}")
