@@ -1,0 +1,142 @@
+"""Shared fixtures: reference data once per session, actors for every role, persons, clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.test import Client
+
+from kotopaikka.access.middleware import SESSION_KEY
+from kotopaikka.access.models import RoleAssignment, User
+from kotopaikka.access.policy import Actor
+from kotopaikka.access.roles import Role
+from kotopaikka.people.services import PersonData, person_create
+from kotopaikka.registry.loader import load_registry
+from kotopaikka.registry.models import Organisation
+
+_usernames = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real reference data once; each test's transaction is rolled back over it."""
+    with django_db_blocker.unblock():
+        load_registry()
+
+
+@pytest.fixture
+def make_actor(db):
+    """make_actor(role, organisation_code) -> Actor with a fresh user."""
+
+    def make(role: str, organisation_code: str, username: str | None = None) -> Actor:
+        user = User.objects.create_user(
+            username=username or f"user{next(_usernames)}", password="not-used-in-tests-123"
+        )
+        assignment = RoleAssignment.objects.create(
+            user=user, organisation=Organisation.objects.get(code=organisation_code), role=role
+        )
+        return Actor(user, assignment)
+
+    return make
+
+
+@pytest.fixture
+def helsinki_worker(make_actor):
+    return make_actor(Role.INTEGRATION_WORKER, "municipality-091", "helsinki_worker")
+
+
+@pytest.fixture
+def espoo_worker(make_actor):
+    return make_actor(Role.INTEGRATION_WORKER, "municipality-049", "espoo_worker")
+
+
+@pytest.fixture
+def helsinki_supervisor(make_actor):
+    return make_actor(Role.MUNICIPAL_SUPERVISOR, "municipality-091", "helsinki_supervisor")
+
+
+@pytest.fixture
+def espoo_supervisor(make_actor):
+    return make_actor(Role.MUNICIPAL_SUPERVISOR, "municipality-049", "espoo_supervisor")
+
+
+@pytest.fixture
+def uusimaa_officer(make_actor):
+    return make_actor(Role.PLACEMENT_OFFICER, "evk-01", "uusimaa_officer")
+
+
+@pytest.fixture
+def north_officer(make_actor):
+    """An officer of another elinvoimakeskus (Pohjois-Suomi, code 09)."""
+    return make_actor(Role.PLACEMENT_OFFICER, "evk-09", "north_officer")
+
+
+@pytest.fixture
+def reception_worker(make_actor):
+    return make_actor(Role.RECEPTION_CENTRE_WORKER, "reception-joutseno", "reception_worker")
+
+
+@pytest.fixture
+def keha_handler(make_actor):
+    return make_actor(Role.COMPENSATION_HANDLER, "keha", "keha_handler")
+
+
+@pytest.fixture
+def analyst(make_actor):
+    return make_actor(Role.MINISTRY_ANALYST, "tem", "analyst")
+
+
+@pytest.fixture
+def sysadmin(make_actor):
+    return make_actor(Role.SYSTEM_ADMIN, "keha", "sysadmin")
+
+
+_hetu_numbers = itertools.count(900)
+
+
+def temporary_hetu(birth: dt.date) -> str:
+    """A valid identity code in the temporary range (unique per test session)."""
+    sign = "-" if birth.year < 2000 else "A"
+    individual = next(_hetu_numbers) % 100 + 900
+    digits = f"{birth:%d%m%y}{individual:03d}"
+    return f"{birth:%d%m%y}{sign}{individual:03d}{'0123456789ABCDEFHJKLMNPRSTUVWXY'[int(digits) % 31]}"
+
+
+_birthdays = itertools.count(0)
+
+
+@pytest.fixture
+def make_person():
+    """make_person(actor, **PersonData fields) -> Person registered through the service."""
+
+    def make(actor: Actor, **fields):
+        birth = fields.pop("date_of_birth", dt.date(1980, 1, 1) + dt.timedelta(days=next(_birthdays)))
+        data = PersonData(
+            given_names=fields.pop("given_names", "Testi"),
+            family_name=fields.pop("family_name", f"Henkilö{next(_birthdays)}"),
+            date_of_birth=birth,
+            identifiers=fields.pop("identifiers", [("hetu", temporary_hetu(birth))]),
+            nationalities=fields.pop("nationalities", ["AFG"]),
+            languages=fields.pop("languages", [("prs", "native")]),
+            **fields,
+        )
+        return person_create(actor=actor, data=data, confirm_possible_duplicate=True)
+
+    return make
+
+
+@pytest.fixture
+def client_for():
+    """client_for(actor) -> a logged-in Django test client acting in that role."""
+
+    def make(actor: Actor, **client_kwargs) -> Client:
+        client = Client(**client_kwargs)
+        client.force_login(actor.user)
+        session = client.session
+        session[SESSION_KEY] = actor.assignment.pk
+        session.save()
+        return client
+
+    return make
