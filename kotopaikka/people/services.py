@@ -277,18 +277,34 @@ def person_create(
     return person
 
 
-def _locked_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) -> Person:
+def _require_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) -> uuid.UUID:
+    """The person's id if it is in the actor's scope; otherwise audit the attempt and 404.
+
+    Runs before the change's transaction so that the refusal's audit event is not rolled back
+    with it.
+    """
     try:
         pk = uuid.UUID(str(person_id))
-        return Person.objects.for_actor(actor).select_for_update().get(pk=pk)
-    except (ValueError, Person.DoesNotExist):
+    except ValueError:
+        pk = None
+    if pk is None or not Person.objects.for_actor(actor).filter(pk=pk).exists():
         record_event(
             actor=actor,
             action=AuditEvent.Action.DENIED,
             object_type=OBJECT_TYPE,
             object_id=str(person_id)[:64],
+            person_id=pk,
             detail={"purpose": purpose, "reason": "not found or outside scope"},
         )
+        raise PersonNotFound()
+    return pk
+
+
+def _lock(actor: Actor, pk: uuid.UUID) -> Person:
+    """Lock the row for the change (inside the transaction); scope is re-applied."""
+    try:
+        return Person.objects.for_actor(actor).select_for_update().get(pk=pk)
+    except Person.DoesNotExist:  # deleted or moved out of scope a moment ago
         raise PersonNotFound() from None
 
 
@@ -298,8 +314,9 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
     unknown = set(changes) - set(PersonData.field_names())
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    pk = _require_in_scope(actor, person_id, "update")
     with transaction.atomic():
-        person = _locked_in_scope(actor, person_id, "update")
+        person = _lock(actor, pk)
         current = PersonData.from_person(person)
         clean = _clean(PersonData(**{**current.__dict__, **changes}))
         changed = {
@@ -335,8 +352,9 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
 def person_delete(*, actor: Actor, person_id: uuid.UUID | str) -> None:
     """Delete a person and everything about them (supervisors; e.g. a record made in error)."""
     require(actor, Op.PERSON_DELETE)
+    pk = _require_in_scope(actor, person_id, "delete")
     with transaction.atomic():
-        person = _locked_in_scope(actor, person_id, "delete")
+        person = _lock(actor, pk)
         pk = person.pk
         membership = (
             HouseholdMember.objects.filter(person=person).select_related("household").first()
@@ -361,9 +379,10 @@ def household_link(
     require(actor, Op.PERSON_UPDATE)
     if relation not in HouseholdMember.Relation.values:
         raise ValidationError({"relation": [_("Unknown value %(value)s.") % {"value": relation}]})
+    person_pk = _require_in_scope(actor, person_id, "household")
+    relative_pk = _require_in_scope(actor, relative_id, "household")
     with transaction.atomic():
-        person = _locked_in_scope(actor, person_id, "household")
-        relative = _locked_in_scope(actor, relative_id, "household")
+        person, relative = _lock(actor, person_pk), _lock(actor, relative_pk)
         if person.pk == relative.pk:
             raise ValidationError({"relative": [_("A person cannot be their own relative.")]})
         membership = (
@@ -401,8 +420,9 @@ def household_link(
 def household_unlink(*, actor: Actor, person_id: uuid.UUID | str) -> None:
     """Take a person out of their household."""
     require(actor, Op.PERSON_UPDATE)
+    pk = _require_in_scope(actor, person_id, "household")
     with transaction.atomic():
-        person = _locked_in_scope(actor, person_id, "household")
+        person = _lock(actor, pk)
         membership = (
             HouseholdMember.objects.filter(person=person).select_related("household").first()
         )
