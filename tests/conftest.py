@@ -101,7 +101,9 @@ def temporary_hetu(birth: dt.date) -> str:
     sign = "-" if birth.year < 2000 else "A"
     individual = next(_hetu_numbers) % 100 + 900
     digits = f"{birth:%d%m%y}{individual:03d}"
-    return f"{birth:%d%m%y}{sign}{individual:03d}{'0123456789ABCDEFHJKLMNPRSTUVWXY'[int(digits) % 31]}"
+    return (
+        f"{birth:%d%m%y}{sign}{individual:03d}{'0123456789ABCDEFHJKLMNPRSTUVWXY'[int(digits) % 31]}"
+    )
 
 
 _birthdays = itertools.count(0)
@@ -112,7 +114,9 @@ def make_person():
     """make_person(actor, **PersonData fields) -> Person registered through the service."""
 
     def make(actor: Actor, **fields):
-        birth = fields.pop("date_of_birth", dt.date(1980, 1, 1) + dt.timedelta(days=next(_birthdays)))
+        birth = fields.pop(
+            "date_of_birth", dt.date(1980, 1, 1) + dt.timedelta(days=next(_birthdays))
+        )
         data = PersonData(
             given_names=fields.pop("given_names", "Testi"),
             family_name=fields.pop("family_name", f"Henkilö{next(_birthdays)}"),

@@ -52,14 +52,20 @@ def test_list_writes_one_list_event_naming_each_person_shown(helsinki_worker, ma
     page = selectors.person_list(actor=helsinki_worker)
     [event] = new_events(before)
     assert event.action == "list" and event.fields == LIST_FIELDS
-    assert set(event.subject_ids.split()) == {str(p.pk) for p in shown} == {str(p.pk) for p in page.persons}
+    assert (
+        set(event.subject_ids.split())
+        == {str(p.pk) for p in shown}
+        == {str(p.pk) for p in page.persons}
+    )
 
 
 def test_update_names_only_the_fields_that_changed(helsinki_worker, make_person):
     person = make_person(helsinki_worker)
     before = last_seq()
     services.person_update(
-        actor=helsinki_worker, person_id=person.pk, changes={"given_names": "Uusi", "nationalities": ["SYR"]}
+        actor=helsinki_worker,
+        person_id=person.pk,
+        changes={"given_names": "Uusi", "nationalities": ["SYR"]},
     )
     [event] = new_events(before)
     assert event.action == "update" and event.fields == ["given_names", "nationalities"]
@@ -68,7 +74,9 @@ def test_update_names_only_the_fields_that_changed(helsinki_worker, make_person)
 def test_update_without_changes_writes_nothing(helsinki_worker, make_person):
     person = make_person(helsinki_worker)
     before = last_seq()
-    services.person_update(actor=helsinki_worker, person_id=person.pk, changes={"given_names": "Testi"})
+    services.person_update(
+        actor=helsinki_worker, person_id=person.pk, changes={"given_names": "Testi"}
+    )
     assert new_events(before) == []
 
 
@@ -85,7 +93,9 @@ def test_failed_validation_writes_no_event_and_nothing_else(helsinki_worker, mak
     before = last_seq()
     with pytest.raises(services.ValidationError):
         services.person_update(
-            actor=helsinki_worker, person_id=person.pk, changes={"given_names": "Ok", "nationalities": ["ZZZ"]}
+            actor=helsinki_worker,
+            person_id=person.pk,
+            changes={"given_names": "Ok", "nationalities": ["ZZZ"]},
         )
     assert new_events(before) == []
     person.refresh_from_db()
@@ -109,7 +119,9 @@ def test_each_page_and_api_read_writes_exactly_one_event_with_request_metadata(
     kwargs = {"person_id": person.pk} if "detail" in url_name else {}
     client = client_for(helsinki_worker, REMOTE_ADDR="10.1.2.3")
     before = last_seq()
-    response = getattr(client, method)(reverse(url_name, kwargs=kwargs), HTTP_X_REQUEST_ID="req-test-000123")
+    response = getattr(client, method)(
+        reverse(url_name, kwargs=kwargs), HTTP_X_REQUEST_ID="req-test-000123"
+    )
     assert response.status_code == 200
     [event] = new_events(before)
     assert event.action == expected_action
@@ -118,7 +130,9 @@ def test_each_page_and_api_read_writes_exactly_one_event_with_request_metadata(
     assert str(person.pk) in {str(event.person_id), *event.subject_ids.split()}
 
 
-def test_api_patch_writes_update_then_read_of_the_response(helsinki_worker, make_person, client_for):
+def test_api_patch_writes_update_then_read_of_the_response(
+    helsinki_worker, make_person, client_for
+):
     person = make_person(helsinki_worker)
     before = last_seq()
     response = client_for(helsinki_worker).patch(
@@ -132,14 +146,20 @@ def test_api_patch_writes_update_then_read_of_the_response(helsinki_worker, make
     assert events[0].fields == ["family_name"] and "family_name" in events[1].fields
 
 
-def test_supervisor_sees_who_viewed_and_changed_a_person(helsinki_worker, helsinki_supervisor, make_person, client_for):
+def test_supervisor_sees_who_viewed_and_changed_a_person(
+    helsinki_worker, helsinki_supervisor, make_person, client_for
+):
     person = make_person(helsinki_worker)
     client_for(helsinki_worker).get(reverse("people:detail", kwargs={"person_id": person.pk}))
-    response = client_for(helsinki_supervisor).get(reverse("people:access_log", kwargs={"person_id": person.pk}))
+    response = client_for(helsinki_supervisor).get(
+        reverse("people:access_log", kwargs={"person_id": person.pk})
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert content.count("helsinki_worker") >= 2  # created it and viewed it
-    api = client_for(helsinki_supervisor).get(reverse("api-person-access-log", kwargs={"person_id": person.pk}))
+    api = client_for(helsinki_supervisor).get(
+        reverse("api-person-access-log", kwargs={"person_id": person.pk})
+    )
     assert {e["action"] for e in api.json()} >= {"create", "read"}
 
 

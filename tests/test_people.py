@@ -23,7 +23,9 @@ def data(**overrides) -> PersonData:
     return PersonData(**values)
 
 
-def test_new_person_belongs_to_the_registering_organisation(helsinki_worker, uusimaa_officer, reception_worker):
+def test_new_person_belongs_to_the_registering_organisation(
+    helsinki_worker, uusimaa_officer, reception_worker
+):
     p1 = services.person_create(actor=helsinki_worker, data=data(family_name="A"))
     p2 = services.person_create(actor=uusimaa_officer, data=data(family_name="B"))
     p3 = services.person_create(actor=reception_worker, data=data(family_name="C"))
@@ -47,7 +49,12 @@ def test_all_errors_are_reported_by_field_and_nothing_is_written(helsinki_worker
         )
     errors = caught.value.message_dict
     assert set(errors) == {
-        "given_names", "date_of_birth", "identifiers.hetu", "identifiers.unhcr", "nationalities", "languages",
+        "given_names",
+        "date_of_birth",
+        "identifiers.hetu",
+        "identifiers.unhcr",
+        "nationalities",
+        "languages",
     }
     assert (Person.objects.count(), AuditEvent.objects.count()) == (persons, events)
 
@@ -64,11 +71,13 @@ def test_error_messages_are_in_the_users_language(helsinki_worker):
 def test_hetu_must_match_the_date_of_birth(helsinki_worker):
     with pytest.raises(ValidationError) as caught:
         services.person_create(
-            actor=helsinki_worker, data=data(date_of_birth=dt.date(1994, 5, 2), identifiers=[("hetu", "010594Y9032")])
+            actor=helsinki_worker,
+            data=data(date_of_birth=dt.date(1994, 5, 2), identifiers=[("hetu", "010594Y9032")]),
         )
     assert "identifiers.hetu" in caught.value.message_dict
     person = services.person_create(
-        actor=helsinki_worker, data=data(date_of_birth=dt.date(1994, 5, 1), identifiers=[("hetu", "010594y9032")])
+        actor=helsinki_worker,
+        data=data(date_of_birth=dt.date(1994, 5, 1), identifiers=[("hetu", "010594y9032")]),
     )
     ident = person.identifiers.get()
     assert (ident.value, ident.is_temporary) == ("010594Y9032", True)
@@ -76,7 +85,8 @@ def test_hetu_must_match_the_date_of_birth(helsinki_worker):
 
 def test_year_only_birth_date_is_stored_as_1_january_with_its_precision(helsinki_worker):
     person = services.person_create(
-        actor=helsinki_worker, data=data(date_of_birth=dt.date(1987, 8, 15), birth_date_precision="year")
+        actor=helsinki_worker,
+        data=data(date_of_birth=dt.date(1987, 8, 15), birth_date_precision="year"),
     )
     assert (person.date_of_birth, person.birth_date_precision) == (dt.date(1987, 1, 1), "year")
 
@@ -85,12 +95,16 @@ def test_names_in_other_scripts_are_kept(helsinki_worker):
     person = services.person_create(
         actor=helsinki_worker, data=data(other_names=[("أمينة يوسف", "Arab"), ("Амина", "Cyrl")])
     )
-    assert sorted((n.value, n.script) for n in person.other_names.all()) == [("Амина", "Cyrl"), ("أمينة يوسف", "Arab")]
+    assert sorted((n.value, n.script) for n in person.other_names.all()) == [
+        ("Амина", "Cyrl"),
+        ("أمينة يوسف", "Arab"),
+    ]
 
 
 def test_codes_are_normalised(helsinki_worker):
     person = services.person_create(
-        actor=helsinki_worker, data=data(nationalities=["af", "SYR"], languages=[("fa", "native"), ("eng", "good")])
+        actor=helsinki_worker,
+        data=data(nationalities=["af", "SYR"], languages=[("fa", "native"), ("eng", "good")]),
     )
     assert sorted(n.country for n in person.nationalities.all()) == ["AFG", "SYR"]
     assert sorted(lang.language for lang in person.languages.all()) == ["eng", "fas"]
@@ -101,11 +115,15 @@ def test_same_name_and_birth_date_warns_and_can_be_confirmed(helsinki_worker):
     with pytest.raises(services.DuplicatePersonWarning) as warning:
         services.person_create(actor=helsinki_worker, data=data(given_names="amina"))
     assert [(m.reason, m.person) for m in warning.value.matches] == [("name_and_birth_date", first)]
-    second = services.person_create(actor=helsinki_worker, data=data(), confirm_possible_duplicate=True)
+    second = services.person_create(
+        actor=helsinki_worker, data=data(), confirm_possible_duplicate=True
+    )
     assert second.pk != first.pk
 
 
-def test_duplicate_in_another_municipality_warns_without_revealing_the_person(helsinki_worker, espoo_worker):
+def test_duplicate_in_another_municipality_warns_without_revealing_the_person(
+    helsinki_worker, espoo_worker
+):
     services.person_create(actor=helsinki_worker, data=data())
     with pytest.raises(services.DuplicatePersonWarning) as warning:
         services.person_create(actor=espoo_worker, data=data())
@@ -114,12 +132,17 @@ def test_duplicate_in_another_municipality_warns_without_revealing_the_person(he
 
 def test_identity_code_is_unique_across_the_whole_register(helsinki_worker, espoo_worker):
     services.person_create(
-        actor=helsinki_worker, data=data(date_of_birth=dt.date(1994, 5, 1), identifiers=[("hetu", "010594Y9032")])
+        actor=helsinki_worker,
+        data=data(date_of_birth=dt.date(1994, 5, 1), identifiers=[("hetu", "010594Y9032")]),
     )
     with pytest.raises(ValidationError) as caught:
         services.person_create(
             actor=espoo_worker,
-            data=data(family_name="Other", date_of_birth=dt.date(1994, 5, 1), identifiers=[("hetu", "010594Y9032")]),
+            data=data(
+                family_name="Other",
+                date_of_birth=dt.date(1994, 5, 1),
+                identifiers=[("hetu", "010594Y9032")],
+            ),
             confirm_possible_duplicate=True,
         )
     assert "identifiers.hetu" in caught.value.message_dict
@@ -128,7 +151,12 @@ def test_identity_code_is_unique_across_the_whole_register(helsinki_worker, espo
 
 def test_ui_duplicate_warning_then_confirmation(helsinki_worker, client_for):
     client = client_for(helsinki_worker)
-    form = {"given_names": "Amina", "family_name": "Yusuf", "date_of_birth": "1990-05-01", "birth_date_precision": "day"}
+    form = {
+        "given_names": "Amina",
+        "family_name": "Yusuf",
+        "date_of_birth": "1990-05-01",
+        "birth_date_precision": "day",
+    }
     assert client.post(reverse("people:create"), form).status_code == 302
     warned = client.post(reverse("people:create"), form)
     assert warned.status_code == 409 and Person.objects.filter(family_name="Yusuf").count() == 1
@@ -140,7 +168,12 @@ def test_ui_form_shows_errors_next_to_the_field_and_keeps_input(helsinki_worker,
     client = client_for(helsinki_worker)
     response = client.post(
         reverse("people:create"),
-        {"given_names": "Amina", "family_name": "Yusuf", "birth_date_precision": "day", "identifier_hetu": "123"},
+        {
+            "given_names": "Amina",
+            "family_name": "Yusuf",
+            "birth_date_precision": "day",
+            "identifier_hetu": "123",
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["identifier_hetu"]
@@ -150,7 +183,9 @@ def test_ui_form_shows_errors_next_to_the_field_and_keeps_input(helsinki_worker,
 
 def test_household_link_and_unlink(helsinki_worker, make_person):
     parent, child = make_person(helsinki_worker), make_person(helsinki_worker)
-    household = services.household_link(actor=helsinki_worker, person_id=parent.pk, relative_id=child.pk, relation="child")
+    household = services.household_link(
+        actor=helsinki_worker, person_id=parent.pk, relative_id=child.pk, relation="child"
+    )
     assert sorted(m.relation for m in household.members.all()) == ["child", "head"]
     services.household_unlink(actor=helsinki_worker, person_id=child.pk)
     services.household_unlink(actor=helsinki_worker, person_id=parent.pk)
@@ -160,12 +195,16 @@ def test_household_link_and_unlink(helsinki_worker, make_person):
 def test_household_cannot_span_organisations(helsinki_worker, espoo_worker, make_person):
     parent, other = make_person(helsinki_worker), make_person(espoo_worker)
     with pytest.raises(services.PersonNotFound):
-        services.household_link(actor=helsinki_worker, person_id=parent.pk, relative_id=other.pk, relation="child")
+        services.household_link(
+            actor=helsinki_worker, person_id=parent.pk, relative_id=other.pk, relation="child"
+        )
     assert not Household.objects.exists()
 
 
 def test_update_refuses_unknown_fields(helsinki_worker, make_person):
     person = make_person(helsinki_worker)
     with pytest.raises(ValidationError) as caught:
-        services.person_update(actor=helsinki_worker, person_id=person.pk, changes={"municipality": "049"})
+        services.person_update(
+            actor=helsinki_worker, person_id=person.pk, changes={"municipality": "049"}
+        )
     assert "municipality" in caught.value.message_dict

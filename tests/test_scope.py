@@ -19,15 +19,27 @@ pytestmark = pytest.mark.django_db
 PERSON_ROUTES = [
     ("people:detail", "get", None),
     ("people:edit", "get", None),
-    ("people:edit", "post", {"given_names": "X", "family_name": "Y", "birth_date_precision": "day"}),
+    (
+        "people:edit",
+        "post",
+        {"given_names": "X", "family_name": "Y", "birth_date_precision": "day"},
+    ),
     ("people:delete", "post", {}),
-    ("people:household_link", "post", {"relative": "00000000-0000-0000-0000-000000000000", "relation": "child"}),
+    (
+        "people:household_link",
+        "post",
+        {"relative": "00000000-0000-0000-0000-000000000000", "relation": "child"},
+    ),
     ("people:household_unlink", "post", {}),
     ("people:access_log", "get", None),
     ("api-person-detail", "get", None),
     ("api-person-detail", "patch", {"given_names": "X"}),
     ("api-person-detail", "delete", None),
-    ("api-person-household", "post", {"relative": "00000000-0000-0000-0000-000000000000", "relation": "child"}),
+    (
+        "api-person-household",
+        "post",
+        {"relative": "00000000-0000-0000-0000-000000000000", "relation": "child"},
+    ),
     ("api-person-household", "delete", None),
     ("api-person-access-log", "get", None),
 ]
@@ -68,10 +80,18 @@ def test_every_person_route_is_covered_by_the_negative_tests():
 def roles_for_routes(helsinki_worker, espoo_worker, helsinki_supervisor, espoo_supervisor):
     """Supervisors for routes only supervisors may use, workers for the rest."""
     return {
-        "owner": {"people:delete": helsinki_supervisor, "people:access_log": helsinki_supervisor,
-                  "api-person-detail:delete": helsinki_supervisor, "api-person-access-log": helsinki_supervisor},
-        "other": {"people:delete": espoo_supervisor, "people:access_log": espoo_supervisor,
-                  "api-person-detail:delete": espoo_supervisor, "api-person-access-log": espoo_supervisor},
+        "owner": {
+            "people:delete": helsinki_supervisor,
+            "people:access_log": helsinki_supervisor,
+            "api-person-detail:delete": helsinki_supervisor,
+            "api-person-access-log": helsinki_supervisor,
+        },
+        "other": {
+            "people:delete": espoo_supervisor,
+            "people:access_log": espoo_supervisor,
+            "api-person-detail:delete": espoo_supervisor,
+            "api-person-access-log": espoo_supervisor,
+        },
         "default_owner": helsinki_worker,
         "default_other": espoo_worker,
     }
@@ -103,7 +123,9 @@ def test_other_municipality_gets_404_and_the_attempt_is_audited(
 
 
 @pytest.mark.parametrize(("name", "method", "data"), [r for r in PERSON_ROUTES if r[1] == "get"])
-def test_own_municipality_can_open_the_same_routes(name, method, data, roles_for_routes, helsinki_worker, make_person, client_for):
+def test_own_municipality_can_open_the_same_routes(
+    name, method, data, roles_for_routes, helsinki_worker, make_person, client_for
+):
     """Positive control: the owner's staff get the page, so the 404 above is scope, not a bug."""
     person = make_person(helsinki_worker, family_name="Salainen")
     owner = _actor(roles_for_routes, "owner", name, method)
@@ -112,7 +134,9 @@ def test_own_municipality_can_open_the_same_routes(name, method, data, roles_for
 
 
 @pytest.mark.parametrize("name", LIST_ROUTES)
-def test_lists_leave_out_other_municipalities_persons(name, helsinki_worker, espoo_worker, make_person, client_for):
+def test_lists_leave_out_other_municipalities_persons(
+    name, helsinki_worker, espoo_worker, make_person, client_for
+):
     make_person(helsinki_worker, family_name="Helsinkiläinen")
     make_person(espoo_worker, family_name="Espoolainen")
     body = client_for(espoo_worker).get(reverse(name)).content
@@ -146,25 +170,36 @@ def test_keha_sees_persons_with_a_municipality_and_only_compensation_fields(
     placed = make_person(helsinki_worker, family_name="Korvattava")
     waiting = make_person(uusimaa_officer, family_name="Odottava")
     client = client_for(keha_handler)
-    assert client.get(reverse("api-person-detail", kwargs={"person_id": waiting.pk})).status_code == 404
+    assert (
+        client.get(reverse("api-person-detail", kwargs={"person_id": waiting.pk})).status_code
+        == 404
+    )
     body = client.get(reverse("api-person-detail", kwargs={"person_id": placed.pk})).json()
     assert body["family_name"] == "Korvattava" and "hetu" in body["identifiers"]
     assert "nationalities" not in body and "languages" not in body and "household" not in body
     event = AuditEvent.objects.filter(person_id=placed.pk, action="read").latest("seq")
-    assert event.fields == sorted(["given_names", "family_name", "date_of_birth", "identifiers", "municipality"])
+    assert event.fields == sorted(
+        ["given_names", "family_name", "date_of_birth", "identifiers", "municipality"]
+    )
 
 
 @pytest.mark.parametrize("fixture", ["analyst", "sysadmin"])
-def test_ministry_and_admins_cannot_open_persons(fixture, request, helsinki_worker, make_person, client_for):
+def test_ministry_and_admins_cannot_open_persons(
+    fixture, request, helsinki_worker, make_person, client_for
+):
     person = make_person(helsinki_worker)
     client = client_for(request.getfixturevalue(fixture))
     assert client.get(reverse("people:detail", kwargs={"person_id": person.pk})).status_code == 403
-    assert client.get(reverse("api-person-detail", kwargs={"person_id": person.pk})).status_code == 403
+    assert (
+        client.get(reverse("api-person-detail", kwargs={"person_id": person.pk})).status_code == 403
+    )
     assert client.get(reverse("people:list")).status_code == 403
     assert client.get(reverse("api-person-list")).status_code == 403
 
 
-def test_ministry_pseudonymised_data_has_no_names_or_codes(analyst, helsinki_worker, make_person, client_for):
+def test_ministry_pseudonymised_data_has_no_names_or_codes(
+    analyst, helsinki_worker, make_person, client_for
+):
     person = make_person(helsinki_worker, family_name="Tunnistettava")
     code = person.identifiers.get().value
     client = client_for(analyst)
@@ -176,9 +211,13 @@ def test_ministry_pseudonymised_data_has_no_names_or_codes(analyst, helsinki_wor
     assert client_for(helsinki_worker).get(reverse("people:pseudonymised")).status_code == 403
 
 
-def test_compensation_handler_cannot_change_persons(keha_handler, helsinki_worker, make_person, client_for):
+def test_compensation_handler_cannot_change_persons(
+    keha_handler, helsinki_worker, make_person, client_for
+):
     person = make_person(helsinki_worker)
     client = client_for(keha_handler)
     url = reverse("api-person-detail", kwargs={"person_id": person.pk})
-    assert client.patch(url, {"given_names": "X"}, content_type="application/json").status_code == 403
+    assert (
+        client.patch(url, {"given_names": "X"}, content_type="application/json").status_code == 403
+    )
     assert client.get(reverse("people:edit", kwargs={"person_id": person.pk})).status_code == 403

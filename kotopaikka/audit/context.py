@@ -21,7 +21,10 @@ class RequestContext:
     channel: str = "cli"  # ui | api | cli | task
 
 
-_context: ContextVar[RequestContext] = ContextVar("kotopaikka_request", default=RequestContext())
+_context: ContextVar[RequestContext] = ContextVar(
+    "kotopaikka_request",
+    default=RequestContext(),  # noqa: B039 - frozen dataclass, immutable
+)
 _actor: ContextVar[Any] = ContextVar("kotopaikka_actor", default=None)
 
 

@@ -36,36 +36,105 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("officer", "Olli", "Ohjaaja", Role.PLACEMENT_OFFICER, "evk-01",
-             "placement officer at Uusimaa elinvoimakeskus: persons waiting or placed in Uusimaa, statistics"),
-    DemoUser("helsinki", "Hanna", "Helsinki", Role.INTEGRATION_WORKER, "municipality-091",
-             "integration worker in Helsinki: Helsinki's clients only"),
-    DemoUser("espoo", "Eero", "Espoo", Role.INTEGRATION_WORKER, "municipality-049",
-             "integration worker in Espoo: Espoo's clients only"),
-    DemoUser("supervisor", "Sari", "Esihenkilö", Role.MUNICIPAL_SUPERVISOR, "municipality-091",
-             "municipal supervisor in Helsinki: clients, deletions, who-viewed log"),
-    DemoUser("reception", "Riku", "Vastaanotto", Role.RECEPTION_CENTRE_WORKER, "reception-joutseno",
-             "reception centre worker in Joutseno: the centre's residents"),
-    DemoUser("keha", "Kaisa", "Korvaus", Role.COMPENSATION_HANDLER, "keha",
-             "compensation handler at KEHA: persons with a municipality, compensation fields only"),
-    DemoUser("analyst", "Antti", "Analyytikko", Role.MINISTRY_ANALYST, "tem",
-             "ministry analyst at TEM: statistics and pseudonymised data only"),
-    DemoUser("admin", "Aino", "Ylläpitäjä", Role.SYSTEM_ADMIN, "keha",
-             "system administrator: reference data, users and roles, audit verification", is_staff=True),
+    DemoUser(
+        "officer",
+        "Olli",
+        "Ohjaaja",
+        Role.PLACEMENT_OFFICER,
+        "evk-01",
+        "placement officer at Uusimaa elinvoimakeskus: persons waiting or placed in Uusimaa, statistics",
+    ),
+    DemoUser(
+        "helsinki",
+        "Hanna",
+        "Helsinki",
+        Role.INTEGRATION_WORKER,
+        "municipality-091",
+        "integration worker in Helsinki: Helsinki's clients only",
+    ),
+    DemoUser(
+        "espoo",
+        "Eero",
+        "Espoo",
+        Role.INTEGRATION_WORKER,
+        "municipality-049",
+        "integration worker in Espoo: Espoo's clients only",
+    ),
+    DemoUser(
+        "supervisor",
+        "Sari",
+        "Esihenkilö",
+        Role.MUNICIPAL_SUPERVISOR,
+        "municipality-091",
+        "municipal supervisor in Helsinki: clients, deletions, who-viewed log",
+    ),
+    DemoUser(
+        "reception",
+        "Riku",
+        "Vastaanotto",
+        Role.RECEPTION_CENTRE_WORKER,
+        "reception-joutseno",
+        "reception centre worker in Joutseno: the centre's residents",
+    ),
+    DemoUser(
+        "keha",
+        "Kaisa",
+        "Korvaus",
+        Role.COMPENSATION_HANDLER,
+        "keha",
+        "compensation handler at KEHA: persons with a municipality, compensation fields only",
+    ),
+    DemoUser(
+        "analyst",
+        "Antti",
+        "Analyytikko",
+        Role.MINISTRY_ANALYST,
+        "tem",
+        "ministry analyst at TEM: statistics and pseudonymised data only",
+    ),
+    DemoUser(
+        "admin",
+        "Aino",
+        "Ylläpitäjä",
+        Role.SYSTEM_ADMIN,
+        "keha",
+        "system administrator: reference data, users and roles, audit verification",
+        is_staff=True,
+    ),
 ]
 
 # Synthetic name pools (common names of the nationalities in recent quotas; not real people).
 NAMES = {
-    "AFG": (["Ahmad", "Farid", "Zahra", "Maryam", "Hamid", "Nargis", "Omid", "Sima"],
-            ["Ahmadi", "Hosseini", "Rahimi", "Karimi", "Sultani"], ["prs", "pus"], "Arab"),
-    "COD": (["Jean", "Grace", "Esther", "Patrick", "Divine", "Moise"],
-            ["Mukendi", "Kabongo", "Ilunga", "Tshibangu"], ["swa", "lin", "fra"], ""),
-    "SYR": (["Mohammad", "Fatima", "Omar", "Layla", "Yusuf", "Rania"],
-            ["Al-Hassan", "Haddad", "Khalil", "Nasser"], ["ara", "kmr"], "Arab"),
-    "VEN": (["José", "María", "Luis", "Daniela", "Carlos", "Valentina"],
-            ["González", "Rodríguez", "Pérez", "Hernández"], ["spa"], ""),
-    "UKR": (["Olena", "Andrii", "Iryna", "Dmytro", "Kateryna", "Oleksandr"],
-            ["Shevchenko", "Kovalenko", "Bondarenko", "Tkachenko"], ["ukr", "rus"], "Cyrl"),
+    "AFG": (
+        ["Ahmad", "Farid", "Zahra", "Maryam", "Hamid", "Nargis", "Omid", "Sima"],
+        ["Ahmadi", "Hosseini", "Rahimi", "Karimi", "Sultani"],
+        ["prs", "pus"],
+        "Arab",
+    ),
+    "COD": (
+        ["Jean", "Grace", "Esther", "Patrick", "Divine", "Moise"],
+        ["Mukendi", "Kabongo", "Ilunga", "Tshibangu"],
+        ["swa", "lin", "fra"],
+        "",
+    ),
+    "SYR": (
+        ["Mohammad", "Fatima", "Omar", "Layla", "Yusuf", "Rania"],
+        ["Al-Hassan", "Haddad", "Khalil", "Nasser"],
+        ["ara", "kmr"],
+        "Arab",
+    ),
+    "VEN": (
+        ["José", "María", "Luis", "Daniela", "Carlos", "Valentina"],
+        ["González", "Rodríguez", "Pérez", "Hernández"],
+        ["spa"],
+        "",
+    ),
+    "UKR": (
+        ["Olena", "Andrii", "Iryna", "Dmytro", "Kateryna", "Oleksandr"],
+        ["Shevchenko", "Kovalenko", "Bondarenko", "Tkachenko"],
+        ["ukr", "rus"],
+        "Cyrl",
+    ),
 }
 
 #: (organisation code of the registering user, number of households)
@@ -99,8 +168,12 @@ def ensure_demo_users() -> list[DemoUser]:
     for spec in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=spec.username,
-            defaults={"first_name": spec.first_name, "last_name": spec.last_name,
-                      "is_staff": spec.is_staff, "is_superuser": spec.is_staff},
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "is_staff": spec.is_staff,
+                "is_superuser": spec.is_staff,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -121,7 +194,7 @@ def seed_synthetic_persons(seed: int = 2026) -> int:
     """Create synthetic households through the normal services (so they are audited too)."""
     if Person.objects.filter(is_synthetic=True).exists():
         return 0
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed)
     used: set[str] = set()
     org_users = {spec.organisation: spec.username for spec in DEMO_USERS}
     created = 0
@@ -130,7 +203,7 @@ def seed_synthetic_persons(seed: int = 2026) -> int:
             actor = _actor(org_users[org_code])
             for _ in range(households):
                 nationality = rng.choice(sorted(NAMES))
-                given, family_names, languages, script = NAMES[nationality]
+                given, family_names, languages, _script = NAMES[nationality]
                 family = rng.choice(family_names)
                 size = rng.choice([1, 2, 3, 4, 5, 6])
                 members: list[tuple[Person, str]] = []
@@ -138,27 +211,38 @@ def seed_synthetic_persons(seed: int = 2026) -> int:
                     adult = index < 2 or size == 1
                     birth = _random_birth(rng, 19, 60) if adult else _random_birth(rng, 0, 17)
                     year_only = rng.random() < 0.15
-                    identifiers = [("unhcr", f"147-{rng.randint(10, 99)}C{rng.randint(10000, 99999)}")]
+                    identifiers = [
+                        ("unhcr", f"147-{rng.randint(10, 99)}C{rng.randint(10000, 99999)}")
+                    ]
                     if org_code.startswith("municipality"):
                         identifiers.append(("hetu", temporary_hetu(birth, rng, used)))
                     data = PersonData(
                         given_names=rng.choice(given),
                         family_name=family,
                         date_of_birth=birth,
-                        birth_date_precision="year" if year_only and "hetu" not in dict(identifiers) else "day",
+                        birth_date_precision="year"
+                        if year_only and "hetu" not in dict(identifiers)
+                        else "day",
                         sex=rng.choice(["female", "male"]),
                         identifiers=identifiers,
                         nationalities=[nationality],
-                        languages=[(languages[0], "native")] + [(lang, "good") for lang in languages[1:2]],
+                        languages=[(languages[0], "native")]
+                        + [(lang, "good") for lang in languages[1:2]],
                         other_names=[],
                     )
-                    person = person_create(actor=actor, data=data, confirm_possible_duplicate=True,
-                                           is_synthetic=True)
-                    relation = (HouseholdMember.Relation.SPOUSE if index == 1 and adult
-                                else HouseholdMember.Relation.CHILD)
+                    person = person_create(
+                        actor=actor, data=data, confirm_possible_duplicate=True, is_synthetic=True
+                    )
+                    relation = (
+                        HouseholdMember.Relation.SPOUSE
+                        if index == 1 and adult
+                        else HouseholdMember.Relation.CHILD
+                    )
                     members.append((person, relation))
                     created += 1
                 head = members[0][0]
                 for person, relation in members[1:]:
-                    household_link(actor=actor, person_id=head.pk, relative_id=person.pk, relation=relation)
+                    household_link(
+                        actor=actor, person_id=head.pk, relative_id=person.pk, relation=relation
+                    )
     return created

@@ -126,8 +126,12 @@ def _clean(data: PersonData) -> _Clean:
             add(f"identifiers.{kind}", _("Only one identifier of each type."))
         seen_kinds.add(kind)
         identifiers.append(ident)
-        if kind == "hetu" and dob and data.birth_date_precision == Person.BirthDatePrecision.DAY:
-            if hetu_birth_date(ident.value) != dob:
+        if (
+            kind == "hetu"
+            and dob
+            and data.birth_date_precision == Person.BirthDatePrecision.DAY
+            and hetu_birth_date(ident.value) != dob
+        ):
                 add("identifiers.hetu", _("The identity code does not match the date of birth."))
 
     nationalities: list[str] = []

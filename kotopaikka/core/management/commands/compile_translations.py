@@ -48,7 +48,9 @@ class Command(BaseCommand):
                     problems = catalogue_problems(po)
                     failures += [f"{path}: {p}" for p in problems]
                     po.save_as_mofile(str(path.with_suffix(".mo")))
-                    self.stdout.write(f"{path}: {len(po)} entries, {po.percent_translated()}% translated")
+                    self.stdout.write(
+                        f"{path}: {len(po)} entries, {po.percent_translated()}% translated"
+                    )
         if check and failures:
             for failure in failures[:50]:
                 self.stderr.write(failure)
