@@ -207,6 +207,7 @@ def seed_synthetic_persons(seed: int = 2026) -> int:
                 family = rng.choice(family_names)
                 size = rng.choice([1, 2, 3, 4, 5, 6])
                 members: list[tuple[Person, str]] = []
+                first_names = rng.sample(given, size)  # no two members share a given name
                 for index in range(size):
                     adult = index < 2 or size == 1
                     birth = _random_birth(rng, 19, 60) if adult else _random_birth(rng, 0, 17)
@@ -217,7 +218,7 @@ def seed_synthetic_persons(seed: int = 2026) -> int:
                     if org_code.startswith("municipality"):
                         identifiers.append(("hetu", temporary_hetu(birth, rng, used)))
                     data = PersonData(
-                        given_names=rng.choice(given),
+                        given_names=first_names[index],
                         family_name=family,
                         date_of_birth=birth,
                         birth_date_precision="year"
