@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import models
@@ -42,13 +43,19 @@ class NormalisedIdentifier:
     is_temporary: bool = False
 
 
-_MIGRI = re.compile(r"^\d{3,12}$")
-_UNHCR = re.compile(r"^\d{3}-\d{2}[A-Z0-9]{4,10}$")
+_MIGRI = re.compile(r"^[0-9]{3,12}$")
+_UNHCR = re.compile(r"^[0-9]{3}-[0-9]{2}[A-Z0-9]{4,10}$")
+
+
+def _ascii_digits(value: str) -> str:
+    """Map every Unicode decimal digit (Arabic-Indic, fullwidth, ...) to its ASCII digit, so the
+    same number typed on another keyboard has one normal form and one lookup hash."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
 
 
 def normalise(kind: str, raw: str) -> NormalisedIdentifier:
     """Validate and normalise an identifier, or raise `InvalidIdentifier` with the reason."""
-    value = (raw or "").strip().upper().replace(" ", "")
+    value = _ascii_digits(unicodedata.normalize("NFKC", raw or "")).strip().upper().replace(" ", "")
     if not value:
         raise InvalidIdentifier(str(_("The identifier is empty.")))
     if kind == IdentifierKind.HETU:
