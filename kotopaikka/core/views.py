@@ -58,7 +58,7 @@ def _tasks(actor) -> list[Task]:
         (
             Op.REGISTRY_VIEW,
             gettext_lazy("Municipalities"),
-            gettext_lazy("The 308 municipalities with their regions, authorities and key figures."),
+            gettext_lazy("All municipalities with their regions, authorities and key figures."),
             "registry:municipalities",
         ),
         (

@@ -11,6 +11,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kotopaikka.core import crypto
 from kotopaikka.registry.models import Municipality, Organisation
@@ -30,7 +31,7 @@ class Person(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", _("female")
         MALE = "male", _("male")
-        OTHER = "other", _("other")
+        OTHER = "other", pgettext_lazy("sex", "other")
 
     class BirthDatePrecision(models.TextChoices):
         DAY = "day", _("exact date")
@@ -203,7 +204,7 @@ class HouseholdMember(models.Model):
         SIBLING = "sibling", _("sibling")
         GRANDCHILD = "grandchild", _("grandchild")
         OTHER_RELATIVE = "relative", _("other relative")
-        OTHER = "other", _("other")
+        OTHER = "other", pgettext_lazy("relation", "other")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.OneToOneField(

@@ -106,7 +106,7 @@ def _clean(data: PersonData) -> _Clean:
     if dob and dob > dt.date.today():
         add("date_of_birth", _("The date of birth cannot be in the future."))
     if dob and dob.year < 1900:
-        add("date_of_birth", _("The date of birth is before 1900."))
+        add("date_of_birth", _("The date of birth cannot be before 1900."))
     if dob and data.birth_date_precision == Person.BirthDatePrecision.YEAR:
         dob = dt.date(dob.year, 1, 1)
     elif dob and data.birth_date_precision == Person.BirthDatePrecision.MONTH:

@@ -46,7 +46,7 @@ def normalise_language(code: str) -> str:
         language = pycountry.languages.get(alpha_3=value)
     if language is None:
         raise ValidationError(
-            _("%(code)s is not an ISO 639 language code (e.g. ara, prs, fa).") % {"code": code}
+            _("%(code)s is not an ISO 639 language code (e.g. ara, prs, fas).") % {"code": code}
         )
     return language.alpha_3
 

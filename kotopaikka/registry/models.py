@@ -136,7 +136,7 @@ class Organisation(TrilingualName):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("ministry")
         REGIONAL_AUTHORITY = "regional_authority", _("regional authority")
-        KEHA = "keha", _("KEHA centre")
+        KEHA = "keha", _("KEHA Centre")
         MUNICIPALITY = "municipality", _("municipality")
         WELLBEING_COUNTY = "wellbeing_county", _("wellbeing services county")
         RECEPTION_CENTRE = "reception_centre", _("reception centre")

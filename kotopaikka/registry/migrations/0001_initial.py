@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('name_fi', models.CharField(max_length=200, verbose_name='name in Finnish')),
                 ('name_sv', models.CharField(blank=True, max_length=200, verbose_name='name in Swedish')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name in English')),
-                ('kind', models.CharField(choices=[('ministry', 'ministry'), ('regional_authority', 'regional authority'), ('keha', 'KEHA centre'), ('municipality', 'municipality'), ('wellbeing_county', 'wellbeing services county'), ('reception_centre', 'reception centre'), ('immigration_service', 'Finnish Immigration Service')], max_length=24, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('ministry', 'ministry'), ('regional_authority', 'regional authority'), ('keha', 'KEHA Centre'), ('municipality', 'municipality'), ('wellbeing_county', 'wellbeing services county'), ('reception_centre', 'reception centre'), ('immigration_service', 'Finnish Immigration Service')], max_length=24, verbose_name='kind')),
                 ('code', models.CharField(help_text='Stable key, e.g. municipality-091.', max_length=40, unique=True, verbose_name='code')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('located_in', models.ForeignKey(blank=True, help_text='For reception centres: the municipality where the centre is.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='located_organisations', to='registry.municipality', verbose_name='located in')),
