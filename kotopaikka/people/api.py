@@ -139,6 +139,12 @@ def _detail_serializer(actor):
     )
 
 
+class PersonListParamsSerializer(serializers.Serializer):
+    search = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    limit = serializers.IntegerField(min_value=1, max_value=500, default=50)
+    offset = serializers.IntegerField(min_value=0, default=0)
+
+
 class PersonListApi(ActorAPIView):
     @extend_schema(
         parameters=[
@@ -149,14 +155,9 @@ class PersonListApi(ActorAPIView):
         responses=PersonListItemSerializer(many=True),
     )
     def get(self, request):
-        limit = min(int(request.query_params.get("limit", 50) or 50), 500)
-        offset = max(int(request.query_params.get("offset", 0) or 0), 0)
-        page = selectors.person_list(
-            actor=self.actor,
-            search=request.query_params.get("search", "")[:100],
-            limit=limit,
-            offset=offset,
-        )
+        params = PersonListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = selectors.person_list(actor=self.actor, **params.validated_data)
         return Response(
             {"count": page.total, "results": PersonListItemSerializer(page.persons, many=True).data}
         )
