@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kotopaikka.access.policy import can
-from kotopaikka.access.roles import Op, PersonView
+from kotopaikka.access.roles import Op, PersonView, Role
 from kotopaikka.core.decorators import requires
+from kotopaikka.registry.models import Organisation
 
 from . import selectors, services
 from .forms import HouseholdLinkForm, PersonForm
@@ -174,7 +175,19 @@ def household_unlink(request: HttpRequest, person_id) -> HttpResponse:
 @requires(Op.PERSON_VIEW_ACCESS_LOG)
 def person_access_log(request: HttpRequest, person_id) -> HttpResponse:
     person, events = selectors.person_access_log(actor=request.actor, person_id=person_id)
-    return render(request, "people/person_access_log.html", {"person": person, "events": events})
+    organisations = {
+        org.code: org.name
+        for org in Organisation.objects.filter(code__in={e.organisation_code for e in events})
+    }
+    rows = [
+        {
+            "event": e,
+            "organisation": organisations.get(e.organisation_code, e.organisation_code),
+            "role": Role(e.role).label if e.role in Role.values else e.role,
+        }
+        for e in events
+    ]
+    return render(request, "people/person_access_log.html", {"person": person, "rows": rows})
 
 
 @requires(Op.PERSON_LIST_PSEUDONYMISED)
