@@ -29,9 +29,7 @@ EVK = RegionalAuthority.Kind.EVK
 def _snapshot() -> dict[str, list[tuple]]:
     """Every registry row (and the municipality-authority links) as comparable tuples."""
     snapshot = {
-        model.__name__: sorted(
-            tuple(row.items()) for row in model.objects.order_by("pk").values()
-        )
+        model.__name__: sorted(tuple(row.items()) for row in model.objects.order_by("pk").values())
         for model in (Region, WellbeingCounty, RegionalAuthority, Municipality, Organisation)
     }
     through = Municipality.regional_authorities.through
