@@ -260,6 +260,23 @@ def test_valid_person_is_created(helsinki_worker, client_for):
     assert str(event.person_id) == body["id"]
 
 
+@pytest.mark.parametrize("role_fixture", ["keha_handler", "analyst", "sysadmin"])
+def test_roles_without_create_permission_cannot_create(request, client_for, role_fixture):
+    actor = request.getfixturevalue(role_fixture)
+    before = _counts()
+    response = _post_json(client_for(actor), "/api/v1/persons/", VALID_PERSON)
+    assert response.status_code == 403
+    assert _counts() == before
+
+
+def test_user_without_a_role_is_refused(helsinki_worker):
+    user = helsinki_worker.user
+    helsinki_worker.assignment.delete()
+    key = Token.objects.create(user=user).key
+    response = Client().get("/api/v1/me/", headers={"Authorization": f"Token {key}"})
+    assert response.status_code == 403
+
+
 def test_duplicate_identifier_is_refused_by_field(helsinki_worker, client_for):
     client = client_for(helsinki_worker)
     assert _post_json(client, "/api/v1/persons/", VALID_PERSON).status_code == 201
