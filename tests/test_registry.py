@@ -244,30 +244,11 @@ def test_moving_a_municipality_to_another_evk_is_applied(tmp_path):
     assert not Organisation.objects.get(code="evk-01").municipalities_in_area().filter(code="091")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: kotopaikka/registry/loader.py:191-194 counts a municipality whose authorities "
-        "changed twice (once 'unchanged' by _upsert, then 'updated'), so the report adds up to "
-        "309 rows for 308 municipalities. Fix: decide the outcome once per municipality (e.g. "
-        "let _upsert return whether it saved, and report 'updated' if fields or links changed)."
-    ),
-)
 def test_report_counts_each_municipality_once(tmp_path):
     report = _move_helsinki_to_evk_02(tmp_path)
     assert report.counts["Municipality"] == {"created": 0, "updated": 1, "unchanged": 307}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: kotopaikka/core/audit_policy.py:95 registers CHANGE_LOGGED models with auditlog "
-        "without m2m_fields, so Municipality.regional_authorities changes (which decide which "
-        "placement officers see a municipality's persons) leave no change-log entry. Fix: "
-        "register registry.Municipality with m2m_fields={'regional_authorities'} (e.g. a "
-        "CHANGE_LOGGED_M2M map), or have the loader log the link change explicitly."
-    ),
-)
 def test_moving_a_municipality_to_another_evk_is_change_logged(tmp_path):
     last = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     _move_helsinki_to_evk_02(tmp_path)

@@ -314,6 +314,27 @@ def test_production_with_all_secrets_starts():
     assert result.returncode == 0, result.stderr
 
 
+def test_production_with_a_malformed_encryption_key_fails_at_start_up():
+    result = _run_setup({**_all_secrets(), "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+@pytest.mark.django_db
+def test_roles_in_an_ended_regional_authority_cannot_be_used(make_actor):
+    """ELY centres ended on 31.12.2025: their roles stop working even if the organisation row
+    was not marked inactive by a registry reload."""
+    from kotopaikka.access.policy import resolve_actor
+    from kotopaikka.access.roles import Role
+    from kotopaikka.registry.models import Organisation
+
+    Organisation.objects.filter(code="ely-01").update(is_active=True)
+    ely = make_actor(Role.PLACEMENT_OFFICER, "ely-01")
+    evk = make_actor(Role.PLACEMENT_OFFICER, "evk-01")
+    assert resolve_actor(ely.user) is None
+    assert resolve_actor(evk.user).organisation.code == "evk-01"
+
+
 # --- every model is classified for audit ----------------------------------------------------------
 
 

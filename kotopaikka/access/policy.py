@@ -7,12 +7,13 @@ operation and every row filter for personal data comes from here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from kotopaikka.registry.models import Organisation
+from kotopaikka.registry.models import Organisation, RegionalAuthority
 
 from .models import RoleAssignment, User
 from .roles import ROLE_OPERATIONS, ROLE_PERSON_VIEW, Op, PersonView, Role
@@ -47,8 +48,15 @@ class NoRoleError(PermissionDenied):
 
 
 def active_assignments(user: User):
+    """The user's usable role assignments: active, in an active organisation, and — for a
+    regional authority — one whose validity covers today (ELY centres ended on 31.12.2025 even
+    if nobody has reloaded the registry since)."""
+    authority_valid = Q(
+        organisation__regional_authority__isnull=True
+    ) | RegionalAuthority.valid_on_q(dt.date.today(), prefix="organisation__regional_authority__")
     return (
         RoleAssignment.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .filter(authority_valid)
         .select_related(
             "organisation",
             "organisation__municipality",

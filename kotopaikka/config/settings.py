@@ -12,6 +12,8 @@ import hashlib
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,13 @@ FIELD_ENCRYPTION_KEYS: list[str] = env("FIELD_ENCRYPTION_KEYS") or [
         hashlib.sha256(_development_secret("FIELD_ENCRYPTION_KEYS").encode()).digest()
     ).decode()
 ]
+for _key in FIELD_ENCRYPTION_KEYS:  # fail at start-up, not at the first encryption
+    try:
+        Fernet(_key.encode())
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes each)."
+        ) from _exc
 IDENTIFIER_HASH_KEY = _secret("IDENTIFIER_HASH_KEY")
 AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
 PSEUDONYM_KEY = _secret("PSEUDONYM_KEY")

@@ -40,6 +40,12 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "authtoken.Token": ("key",),
 }
 
+#: many-to-many relations whose changes django-auditlog must also log.
+CHANGE_LOGGED_M2M: dict[str, set[str]] = {
+    "registry.Municipality": {"regional_authorities"},  # decides which officers see whom
+    "access.User": {"groups"},
+}
+
 NOT_AUDITED: dict[str, str] = {
     "audit.AuditEvent": "is the audit log itself (append-only, hash-chained)",
     "audit.AuditChainHead": "technical pointer to the newest audit event",
@@ -92,4 +98,8 @@ def register_change_logging() -> None:
     for label, excluded in CHANGE_LOGGED.items():
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=list(excluded))
+            auditlog.register(
+                model,
+                exclude_fields=list(excluded),
+                m2m_fields=CHANGE_LOGGED_M2M.get(label, set()),
+            )

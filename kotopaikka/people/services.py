@@ -132,7 +132,7 @@ def _clean(data: PersonData) -> _Clean:
             and data.birth_date_precision == Person.BirthDatePrecision.DAY
             and hetu_birth_date(ident.value) != dob
         ):
-                add("identifiers.hetu", _("The identity code does not match the date of birth."))
+            add("identifiers.hetu", _("The identity code does not match the date of birth."))
 
     nationalities: list[str] = []
     for code in data.nationalities:

@@ -100,24 +100,29 @@ class LoadReport:
 
 
 def _upsert(
-    report: LoadReport, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-):
-    """Create or update one row, saving only if something differs."""
+    report: LoadReport | None,
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+) -> tuple[models.Model, str]:
+    """Create or update one row, saving only if something differs; returns (row, outcome).
+
+    The outcome is added to `report` unless it is None (the caller then reports it itself).
+    """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
-        report.add(model, "created")
-        obj._just_created = True
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-        report.add(model, "updated")
+        outcome = "created"
     else:
-        report.add(model, "unchanged")
-    return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save(update_fields=changed)
+        outcome = "updated" if changed else "unchanged"
+    if report is not None:
+        report.add(model, outcome)
+    return obj, outcome
 
 
 def _read(name: str, data_dir: Path) -> list[dict[str, str]]:
@@ -139,13 +144,13 @@ def load_registry(data_dir: Path = DATA_DIR) -> LoadReport:
     report = LoadReport()
 
     regions = {
-        row["region_code"]: _upsert(report, Region, {"code": row["region_code"]}, _names(row))
+        row["region_code"]: _upsert(report, Region, {"code": row["region_code"]}, _names(row))[0]
         for row in _read("regions_maakunnat_2025.csv", data_dir)
     }
     counties = {
         row["wellbeing_county_code"]: _upsert(
             report, WellbeingCounty, {"code": row["wellbeing_county_code"]}, _names(row)
-        )
+        )[0]
         for row in _read("wellbeing_services_counties_2025.csv", data_dir)
     }
     elys = {
@@ -154,7 +159,7 @@ def load_registry(data_dir: Path = DATA_DIR) -> LoadReport:
             RegionalAuthority,
             {"kind": RegionalAuthority.Kind.ELY, "code": row["ely_code"]},
             {**_names(row), "valid_from": None, "valid_until": ELY_VALID_UNTIL},
-        )
+        )[0]
         for row in _read("ely_centres_2025.csv", data_dir)
         if row["ely_code"] != ALAND_PSEUDO_ELY
     }
@@ -164,14 +169,14 @@ def load_registry(data_dir: Path = DATA_DIR) -> LoadReport:
             RegionalAuthority,
             {"kind": RegionalAuthority.Kind.EVK, "code": row["evk_code"]},
             {**_names(row), "valid_from": EVK_VALID_FROM, "valid_until": None},
-        )
+        )[0]
         for row in _read("elinvoimakeskukset_2026.csv", data_dir)
     }
 
     for row in _read("municipalities_2025.csv", data_dir):
         share = row["unemployed_share_2024_mean_pct"]
-        municipality = _upsert(
-            report,
+        municipality, outcome = _upsert(
+            None,
             Municipality,
             {"code": row["municipality_code"]},
             {
@@ -190,8 +195,9 @@ def load_registry(data_dir: Path = DATA_DIR) -> LoadReport:
         current = set(municipality.regional_authorities.values_list("pk", flat=True))
         if current != wanted:
             municipality.regional_authorities.set(wanted)
-            if not getattr(municipality, "_just_created", False):
-                report.add(Municipality, "updated")
+            if outcome == "unchanged":
+                outcome = "updated"
+        report.add(Municipality, outcome)
         _upsert(
             report,
             Organisation,
