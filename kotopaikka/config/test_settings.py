@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("ENVIRONMENT", "test")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = [
     # Still Argon2 (so hashing is exercised), with parameters cheap enough for hundreds of users.

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
@@ -19,6 +21,10 @@ urlpatterns = [
     path("role/", core.switch_role, name="switch_role"),
     path("audit/verify/", core.audit_verify, name="audit_verify"),
     path("health/", core.health, name="health"),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("kotopaikka/favicon.svg"), permanent=True)),
+    ),
     path("persons/", include("kotopaikka.people.urls")),
     path("registry/", include("kotopaikka.registry.urls")),
     path("statistics/", include("kotopaikka.reporting.urls")),
