@@ -122,3 +122,32 @@ def person_scope_q(actor: Actor | None) -> Q:
     if kind == Organisation.Kind.KEHA:
         return Q(municipality__isnull=False)
     return nobody
+
+
+def case_scope_q(actor: Actor | None) -> Q:
+    """Row filter on `placement.PlacementCase` for the cases this actor may see.
+
+    * regional authority: the cases it holds;
+    * municipality: cases proposed to it (anonymised data only until it accepts), and cases
+      that arrived or moved there;
+    * reception centre: its own residents' applications;
+    * everyone else: none (the ministry sees aggregates on the dashboard).
+    """
+    nobody = Q(pk__in=[])
+    if actor is None:
+        return nobody
+    org = actor.organisation
+    if org.kind == Organisation.Kind.REGIONAL_AUTHORITY and actor.role == "placement_officer":
+        return Q(regional_authority_id=org.pk)
+    if org.kind == Organisation.Kind.MUNICIPALITY and actor.role in (
+        "integration_worker",
+        "municipal_supervisor",
+    ):
+        return (
+            Q(proposals__municipality_id=org.municipality_id)
+            | Q(arrival__municipality_id=org.municipality_id)
+            | Q(self_arranged_move__municipality_id=org.municipality_id)
+        )
+    if org.kind == Organisation.Kind.RECEPTION_CENTRE:
+        return Q(reception_centre_id=org.pk)
+    return nobody

@@ -39,6 +39,20 @@ class Op(StrEnum):
     REGISTRY_MANAGE = "registry.manage"
     USERS_MANAGE = "users.manage"
     AUDIT_VERIFY = "audit.verify"
+    CASE_LIST = "case.list"
+    CASE_VIEW = "case.view"
+    CASE_CREATE = "case.create"
+    CASE_IMPORT = "case.import"
+    PROPOSAL_CREATE = "proposal.create"
+    PROPOSAL_WITHDRAW = "proposal.withdraw"
+    PROPOSAL_DECIDE = "proposal.decide"
+    PLACEMENT_DECIDE = "placement.decide"
+    ARRIVAL_RECORD = "arrival.record"
+    SELF_MOVE_RECORD = "self_move.record"
+    AGREEMENT_VIEW = "agreement.view"
+    AGREEMENT_MANAGE = "agreement.manage"
+    OPTIMISER_RUN = "optimiser.run"
+    PLACEMENT_DASHBOARD = "placement.dashboard"
 
 
 class PersonView(StrEnum):
@@ -57,18 +71,44 @@ _CASEWORK = {
     Op.REGISTRY_VIEW,
 }
 
+_PLACEMENT_OFFICE = {
+    Op.CASE_LIST,
+    Op.CASE_VIEW,
+    Op.CASE_CREATE,
+    Op.CASE_IMPORT,
+    Op.PROPOSAL_CREATE,
+    Op.PROPOSAL_WITHDRAW,
+    Op.PLACEMENT_DECIDE,
+    Op.AGREEMENT_VIEW,
+    Op.AGREEMENT_MANAGE,
+    Op.OPTIMISER_RUN,
+    Op.PLACEMENT_DASHBOARD,
+}
+_MUNICIPAL_RECEPTION = {
+    Op.CASE_LIST,
+    Op.CASE_VIEW,
+    Op.PROPOSAL_DECIDE,
+    Op.ARRIVAL_RECORD,
+    Op.SELF_MOVE_RECORD,
+    Op.AGREEMENT_VIEW,
+}
+
 ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
-    Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | {Op.REPORTS_VIEW}),
-    Role.INTEGRATION_WORKER: frozenset(_CASEWORK),
+    Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | _PLACEMENT_OFFICE | {Op.REPORTS_VIEW}),
+    Role.INTEGRATION_WORKER: frozenset(_CASEWORK | _MUNICIPAL_RECEPTION),
     Role.MUNICIPAL_SUPERVISOR: frozenset(
-        _CASEWORK | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW}
+        _CASEWORK
+        | _MUNICIPAL_RECEPTION
+        | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW}
     ),
-    Role.RECEPTION_CENTRE_WORKER: frozenset(_CASEWORK),
+    Role.RECEPTION_CENTRE_WORKER: frozenset(
+        _CASEWORK | {Op.CASE_LIST, Op.CASE_VIEW, Op.CASE_CREATE}
+    ),
     Role.COMPENSATION_HANDLER: frozenset(
-        {Op.PERSON_LIST, Op.PERSON_VIEW, Op.REGISTRY_VIEW, Op.REPORTS_VIEW}
+        {Op.PERSON_LIST, Op.PERSON_VIEW, Op.REGISTRY_VIEW, Op.REPORTS_VIEW, Op.AGREEMENT_VIEW}
     ),
     Role.MINISTRY_ANALYST: frozenset(
-        {Op.PERSON_LIST_PSEUDONYMISED, Op.REPORTS_VIEW, Op.REGISTRY_VIEW}
+        {Op.PERSON_LIST_PSEUDONYMISED, Op.REPORTS_VIEW, Op.REGISTRY_VIEW, Op.PLACEMENT_DASHBOARD}
     ),
     Role.SYSTEM_ADMIN: frozenset(
         {Op.REGISTRY_VIEW, Op.REGISTRY_MANAGE, Op.USERS_MANAGE, Op.AUDIT_VERIFY}

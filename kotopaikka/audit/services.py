@@ -30,7 +30,8 @@ def record_event(
     """Append one event to the chain.
 
     Called inside the caller's transaction for changes (so a rolled-back change leaves no
-    event) and on its own for reads and refusals. `actor` is an `access.policy.Actor`, or a
+    event) and on its own for reads and refusals. Record a refusal (DENIED) *before* entering
+    the transaction of the refused change, or the rollback takes the event with it. `actor` is an `access.policy.Actor`, or a
     plain user for actions outside any role (e.g. a management command run by an operator).
     """
     ctx = context.current()

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "kotopaikka.audit",
     "kotopaikka.people",
     "kotopaikka.reporting",
+    "kotopaikka.integration",
+    "kotopaikka.placement",
 ]
 
 MIDDLEWARE = [

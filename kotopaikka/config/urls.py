@@ -23,7 +23,9 @@ urlpatterns = [
     path("health/", core.health, name="health"),
     path(
         "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("kotopaikka/favicon.svg"), permanent=True)),
+        login_not_required(
+            RedirectView.as_view(url=static("kotopaikka/favicon.svg"), permanent=True)
+        ),
     ),
     path("persons/", include("kotopaikka.people.urls")),
     path("registry/", include("kotopaikka.registry.urls")),

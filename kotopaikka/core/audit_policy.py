@@ -24,6 +24,13 @@ PERSONAL: frozenset[str] = frozenset(
         "people.Household",
         "people.HouseholdMember",
         "people.PersonEvent",
+        "integration.IntegrationClient",
+        # Anonymised matching data is still personal data (health needs are special category).
+        "placement.PlacementCase",
+        "placement.CaseMember",
+        "placement.Proposal",
+        "placement.Arrival",
+        "placement.SelfArrangedMove",
     }
 )
 
@@ -34,6 +41,8 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "registry.RegionalAuthority": (),
     "registry.Municipality": (),
     "registry.Organisation": (),
+    "placement.PlacementAgreement": (),
+    "placement.AgreementYear": (),
     "access.User": ("password", "last_login"),
     "access.RoleAssignment": (),
     "auth.Group": (),

@@ -1,0 +1,348 @@
+"""Placement into municipalities: agreements on municipal places, cases waiting for a
+municipality, proposals, municipal decisions, arrivals and self-arranged moves.
+
+Capacity is counted in the optimiser's dimensions (`kotopaikka.optimiser.model.DIMENSIONS`):
+persons first, then cases, large-family dwellings, unaccompanied-minor places and emergency places.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kotopaikka.optimiser.model import DIMENSIONS, LARGE_FAMILY_SIZE
+from kotopaikka.people.models import Person
+from kotopaikka.registry.models import Municipality, Organisation
+
+
+class Need(models.TextChoices):
+    """Needs a case may have and services a municipality may offer (same codes as the optimiser)."""
+
+    SPECIALISED_HEALTH_CARE = "specialised_health_care", _("specialised health care nearby")
+    ACCESSIBLE_DWELLING = "accessible_dwelling", _("accessible dwelling")
+    UNACCOMPANIED_MINOR_HOUSING = (
+        "unaccompanied_minor_housing",
+        _("housing for unaccompanied minors"),
+    )
+    SWEDISH_SCHOOLING = "swedish_schooling", _("Swedish-language schooling")
+
+
+DIMENSION_LABELS = {
+    "persons": _("persons"),
+    "cases": _("cases"),
+    "large_family_dwellings": _("dwellings for large families (5+ persons)"),
+    "unaccompanied_minor_places": _("places for unaccompanied minors"),
+    "emergency_places": _("emergency cases"),
+}
+assert tuple(DIMENSION_LABELS) == DIMENSIONS  # one list of dimensions in the whole system
+
+
+class PlacementAgreement(models.Model):
+    """A municipality's agreement with its regional authority on placement and integration.
+
+    Usually multi-year and reviewed every year; a precondition for compensation. Changes are
+    change-logged (django-auditlog) and counted in `version`.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="placement_agreements",
+        verbose_name=_("municipality"),
+    )
+    regional_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="placement_agreements",
+        limit_choices_to={"kind": Organisation.Kind.REGIONAL_AUTHORITY},
+        verbose_name=_("regional authority"),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    wellbeing_county_consulted_on = models.DateField(
+        _("wellbeing services county consulted on"), null=True, blank=True
+    )
+    services = models.JSONField(_("services offered"), default=list, blank=True)
+    accepts_emergency_cases = models.BooleanField(_("accepts emergency cases"), default=False)
+    document = models.FileField(_("agreement document"), upload_to="agreements/%Y/", blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "valid_from"], name="one_agreement_start_per_municipality"
+            )
+        ]
+        verbose_name = _("placement agreement")
+        verbose_name_plural = _("placement agreements")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.municipality} {self.valid_from:%Y}–{self.valid_until:%Y}"
+            if self.valid_until
+            else str(self.municipality)
+        )
+
+
+class AgreementYear(models.Model):
+    """Places agreed for one calendar year, per capacity dimension (None: no separate limit)."""
+
+    agreement = models.ForeignKey(
+        PlacementAgreement, on_delete=models.CASCADE, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    persons = models.PositiveIntegerField(_("persons"))
+    cases = models.PositiveIntegerField(_("cases"), null=True, blank=True)
+    large_family_dwellings = models.PositiveIntegerField(
+        _("dwellings for large families (5+ persons)"), null=True, blank=True
+    )
+    unaccompanied_minor_places = models.PositiveIntegerField(
+        _("places for unaccompanied minors"), null=True, blank=True
+    )
+    emergency_places = models.PositiveIntegerField(_("emergency cases"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="one_row_per_agreement_year")
+        ]
+        verbose_name = _("agreed places for a year")
+        verbose_name_plural = _("agreed places for years")
+
+    def capacity(self) -> dict[str, int | None]:
+        return {d: getattr(self, d) for d in DIMENSIONS}
+
+
+class CaseQuerySet(models.QuerySet):
+    def for_actor(self, actor) -> CaseQuerySet:
+        from kotopaikka.access.policy import case_scope_q
+
+        return self.filter(case_scope_q(actor)).distinct()
+
+
+class PlacementCase(models.Model):
+    """A family or a person travelling alone, waiting for a municipality.
+
+    Holds the anonymised data used for matching (from the resettlement registration form or
+    the reception centre's application); the identities are linked through `CaseMember.person`
+    and become visible to a municipality only after it accepts.
+    """
+
+    class Kind(models.TextChoices):
+        QUOTA = "quota", _("quota refugee")
+        RECEPTION = "reception", _("reception centre resident with a permit")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        PROPOSED = "proposed", _("proposed to a municipality")
+        ACCEPTED = "accepted", _("accepted by a municipality")
+        DECIDED = "decided", _("placement decided")
+        ARRIVED = "arrived", _("arrived")
+        MOVED_INDEPENDENTLY = "moved", _("moved independently")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reference = models.CharField(
+        _("case reference"),
+        max_length=40,
+        unique=True,
+        help_text=_("E.g. the UNHCR case number 147-…"),
+    )
+    regional_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="placement_cases",
+        limit_choices_to={"kind": Organisation.Kind.REGIONAL_AUTHORITY},
+        verbose_name=_("regional authority"),
+    )
+    reception_centre = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placement_applications",
+        limit_choices_to={"kind": Organisation.Kind.RECEPTION_CENTRE},
+        verbose_name=_("reception centre"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    emergency = models.BooleanField(_("emergency case"), default=False)
+    nationality = models.CharField(_("nationality"), max_length=3, blank=True)
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    ties = models.JSONField(_("ties to municipalities"), default=list, blank=True)
+    wishes = models.JSONField(_("wished municipalities"), default=list, blank=True)
+    wishes_note = models.CharField(_("other wishes"), max_length=500, blank=True)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    linked_group = models.CharField(
+        _("linked cases"),
+        max_length=40,
+        blank=True,
+        help_text=_("Cases with the same value are placed together."),
+    )
+    excluded_municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="declined_cases", verbose_name=_("declined by")
+    )
+    received_on = models.DateField(_("waiting since"))
+    is_synthetic = models.BooleanField(_("synthetic"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_on", "reference"]
+        verbose_name = _("placement case")
+        verbose_name_plural = _("placement cases")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def demand(self) -> dict[str, int]:
+        """Use of each capacity dimension, exactly as the optimiser counts it."""
+        members = list(self.members.all())
+        return {
+            "persons": len(members),
+            "cases": 1,
+            "large_family_dwellings": 1 if len(members) >= LARGE_FAMILY_SIZE else 0,
+            "unaccompanied_minor_places": sum(1 for m in members if m.unaccompanied_minor),
+            "emergency_places": 1 if self.emergency else 0,
+        }
+
+
+class CaseMember(models.Model):
+    """One member of a case, as the anonymised matching data describes them."""
+
+    case = models.ForeignKey(PlacementCase, on_delete=models.CASCADE, related_name="members")
+    age = models.PositiveSmallIntegerField(_("age"))
+    sex = models.CharField(_("sex"), max_length=6, choices=Person.Sex.choices, blank=True)
+    education_years = models.PositiveSmallIntegerField(
+        _("years of education"), null=True, blank=True
+    )
+    work_experience_years = models.PositiveSmallIntegerField(
+        _("years of work experience"), null=True, blank=True
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    literate = models.BooleanField(_("literate"), null=True, blank=True)
+    unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
+    person = models.OneToOneField(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="case_membership"
+    )
+
+    class Meta:
+        ordering = ["case", "-age", "id"]
+        verbose_name = _("case member")
+        verbose_name_plural = _("case members")
+
+
+class Proposal(models.Model):
+    """A proposal to place a case in a municipality, counted against that year's places."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting decision")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class DeclineReason(models.TextChoices):
+        NO_HOUSING = "no_housing", _("no suitable housing")
+        SERVICES_UNAVAILABLE = "services", _("needed services not available")
+        CAPACITY = "capacity", _("places already in use")
+        WELLBEING_COUNTY = "wellbeing_county", _("wellbeing services county advised against")
+        OTHER = "other", _("other reason")
+
+    ACTIVE = (Status.PENDING, Status.ACCEPTED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(PlacementCase, on_delete=models.CASCADE, related_name="proposals")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="proposals"
+    )
+    agreement_year = models.ForeignKey(
+        AgreementYear, on_delete=models.PROTECT, related_name="proposals"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    demand = models.JSONField(_("places used"), default=dict)
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    proposed_by = models.CharField(_("proposed by"), max_length=150)
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    deadline = models.DateField(_("decision due"))
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.CharField(_("note"), max_length=500, blank=True)
+    placement_decided_on = models.DateField(_("placement decision"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="one_active_proposal_per_case",
+            )
+        ]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+
+class Arrival(models.Model):
+    """A case's arrival in its municipality: starts integration services and compensation."""
+
+    case = models.OneToOneField(PlacementCase, on_delete=models.CASCADE, related_name="arrival")
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="arrival"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="arrivals"
+    )
+    arrived_on = models.DateField(_("arrival date"))
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("arrival")
+        verbose_name_plural = _("arrivals")
+
+
+class SelfArrangedMove(models.Model):
+    """A person with a permit who moved to a municipality without a proposal.
+
+    Counted against the municipality's places so that usage and statistics stay right, even
+    when that exceeds the agreement (recorded with a warning, never refused: the move happened).
+    """
+
+    case = models.OneToOneField(
+        PlacementCase, on_delete=models.CASCADE, related_name="self_arranged_move"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="self_arranged_moves"
+    )
+    agreement_year = models.ForeignKey(
+        AgreementYear,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="self_arranged_moves",
+    )
+    moved_on = models.DateField(_("moved on"))
+    demand = models.JSONField(_("places used"), default=dict)
+    exceeded = models.JSONField(_("capacity exceeded in"), default=list, blank=True)
+    recorded_by = models.CharField(_("recorded by"), max_length=150)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("self-arranged move")
+        verbose_name_plural = _("self-arranged moves")

@@ -1,0 +1,632 @@
+"""Placement workflow: every change in one transaction, with an audit event.
+
+Capacity is guarded by locking the municipality's `AgreementYear` row (SELECT … FOR UPDATE)
+and recounting usage inside the lock, so two officers or two municipal workers acting on the
+last place at the same moment cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotopaikka.access.policy import Actor, require
+from kotopaikka.access.roles import Op
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.audit.services import record_event
+from kotopaikka.integration.models import IntegrationClient
+from kotopaikka.people.validators import normalise_country, normalise_language
+from kotopaikka.registry.models import Municipality, Organisation
+
+from .capacity import CapacityExceeded, usage_by_year
+from .errors import CaseNotFound, ProposalNotFound
+from .models import (
+    AgreementYear,
+    Arrival,
+    CaseMember,
+    Need,
+    PlacementAgreement,
+    PlacementCase,
+    Proposal,
+    SelfArrangedMove,
+)
+
+CASE = "placement.PlacementCase"
+PROPOSAL = "placement.Proposal"
+DEFAULT_DECISION_DAYS = 14
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberData:
+    age: int
+    sex: str = ""
+    education_years: int | None = None
+    work_experience_years: int | None = None
+    languages: list[str] = field(default_factory=list)
+    literate: bool | None = None
+    unaccompanied_minor: bool = False
+
+
+@dataclass
+class CaseData:
+    reference: str
+    kind: str = PlacementCase.Kind.QUOTA
+    members: list[MemberData] = field(default_factory=list)
+    emergency: bool = False
+    nationality: str = ""
+    needs: list[str] = field(default_factory=list)
+    ties: list[str] = field(default_factory=list)
+    wishes: list[str] = field(default_factory=list)
+    wishes_note: str = ""
+    available_from: dt.date | None = None
+    linked_group: str = ""
+    received_on: dt.date | None = None
+
+
+def _clean_case(data: CaseData) -> CaseData:
+    """Validate a case by field; raise one ValidationError naming every bad field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    reference = data.reference.strip()
+    if not reference:
+        add("reference", _("The case reference is required."))
+    elif PlacementCase.objects.filter(reference=reference).exists():
+        add("reference", _("A case with this reference already exists."))
+    if data.kind not in PlacementCase.Kind.values:
+        add("kind", _("Unknown value %(value)s.") % {"value": data.kind})
+    if not data.members:
+        add("members", _("A case has at least one member."))
+    for index, member in enumerate(data.members, start=1):
+        if not 0 <= member.age <= 120:
+            add("members", _("Member %(n)s: the age must be between 0 and 120.") % {"n": index})
+        for name in ("education_years", "work_experience_years"):
+            value = getattr(member, name)
+            if value is not None and not 0 <= value <= 60:
+                label = CaseMember._meta.get_field(name).verbose_name
+                add(
+                    "members",
+                    _("Member %(n)s: %(field)s must be between 0 and 60.")
+                    % {"n": index, "field": label},
+                )
+        if member.unaccompanied_minor and member.age >= 18:
+            add("members", _("Member %(n)s: an unaccompanied minor is under 18.") % {"n": index})
+        try:
+            member.languages = [normalise_language(code) for code in member.languages]
+        except ValidationError as exc:
+            add("members", _("Member %(n)s: %(error)s") % {"n": index, "error": exc.messages[0]})
+    unknown_needs = sorted(set(data.needs) - set(Need.values))
+    if unknown_needs:
+        add("needs", _("Unknown needs: %(codes)s.") % {"codes": ", ".join(unknown_needs)})
+    for name in ("ties", "wishes"):
+        codes = [str(c).strip().zfill(3) for c in getattr(data, name)]
+        known = set(Municipality.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = sorted(set(codes) - known)
+        if unknown:
+            add(name, _("Unknown municipality codes: %(codes)s.") % {"codes": ", ".join(unknown)})
+        setattr(data, name, sorted(set(codes)))
+    if data.nationality:
+        try:
+            data.nationality = normalise_country(data.nationality)
+        except ValidationError as exc:
+            add("nationality", exc.messages[0])
+    if errors:
+        raise ValidationError(errors)
+    data.reference = reference
+    return data
+
+
+def _holder(actor: Actor, kind: str) -> dict:
+    org = actor.organisation
+    if org.kind == Organisation.Kind.REGIONAL_AUTHORITY:
+        return {"regional_authority": org}
+    if org.kind == Organisation.Kind.RECEPTION_CENTRE:
+        if kind != PlacementCase.Kind.RECEPTION:
+            raise ValidationError(
+                {"kind": [_("A reception centre sends placement applications only.")]}
+            )
+        authority = (
+            org.located_in.regional_authority_on(timezone.localdate()) if org.located_in else None
+        )
+        if authority is None or not hasattr(authority, "organisation"):
+            raise ValidationError(_("The reception centre has no regional authority."))
+        return {"regional_authority": authority.organisation, "reception_centre": org}
+    raise ValidationError(_("Your organisation cannot register placement cases."))
+
+
+def case_create(*, actor: Actor, data: CaseData, is_synthetic: bool = False) -> PlacementCase:
+    """Register a case waiting for a municipality (a quota case or a placement application)."""
+    require(actor, Op.CASE_CREATE)
+    data = _clean_case(data)
+    holder = _holder(actor, data.kind)
+    with transaction.atomic():
+        case = PlacementCase.objects.create(
+            kind=data.kind,
+            reference=data.reference,
+            emergency=data.emergency,
+            nationality=data.nationality,
+            needs=sorted(set(data.needs)),
+            ties=data.ties,
+            wishes=data.wishes,
+            wishes_note=data.wishes_note,
+            available_from=data.available_from,
+            linked_group=data.linked_group.strip(),
+            received_on=data.received_on or timezone.localdate(),
+            is_synthetic=is_synthetic,
+            **holder,
+        )
+        CaseMember.objects.bulk_create(
+            CaseMember(
+                case=case,
+                age=m.age,
+                sex=m.sex,
+                education_years=m.education_years,
+                work_experience_years=m.work_experience_years,
+                languages=m.languages,
+                literate=m.literate,
+                unaccompanied_minor=m.unaccompanied_minor,
+            )
+            for m in data.members
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type=CASE,
+            object_id=case.pk,
+            fields=["members", "needs", "ties", "wishes", "emergency"],
+        )
+    return case
+
+
+# --- agreements ------------------------------------------------------------------------------
+
+
+def _authority_serves(actor: Actor, municipality: Municipality) -> bool:
+    return actor.organisation.municipalities_in_area().filter(pk=municipality.pk).exists()
+
+
+def agreement_save(
+    *,
+    actor: Actor,
+    municipality_code: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    years: dict[int, dict[str, int | None]],
+    services: list[str],
+    accepts_emergency_cases: bool,
+    wellbeing_county_consulted_on: dt.date | None,
+    is_synthetic: bool = False,
+) -> PlacementAgreement:
+    """Create or revise a municipality's agreement (same municipality and start date = revise).
+
+    Places cannot be cut below what is already proposed, accepted or arrived.
+    """
+    require(actor, Op.AGREEMENT_MANAGE)
+    errors: dict[str, list[str]] = {}
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None or not _authority_serves(actor, municipality):
+        errors["municipality"] = [_("Not a municipality in your area.")]
+    if valid_until and valid_until < valid_from:
+        errors["valid_until"] = [_("The end date is before the start date.")]
+    unknown = sorted(set(services) - set(Need.values))
+    if unknown:
+        errors["services"] = [_("Unknown services: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    for year, places in years.items():
+        if (
+            (valid_until
+            and not valid_from.year <= year <= valid_until.year)
+            or year < valid_from.year
+        ):
+            errors.setdefault("years", []).append(
+                _("%(year)s is outside the agreement period.") % {"year": year}
+            )
+        if places.get("persons") is None:
+            errors.setdefault("years", []).append(
+                _("%(year)s: the number of persons is required.") % {"year": year}
+            )
+        for dimension, value in places.items():
+            if value is not None and value < 0:
+                errors.setdefault("years", []).append(
+                    _("%(year)s: %(dimension)s cannot be negative.")
+                    % {"year": year, "dimension": dimension}
+                )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        agreement, created = PlacementAgreement.objects.select_for_update().get_or_create(
+            municipality=municipality,
+            valid_from=valid_from,
+            defaults={"regional_authority": actor.organisation},
+        )
+        if not created:
+            agreement.version += 1
+        agreement.regional_authority = actor.organisation
+        agreement.valid_until = valid_until
+        agreement.services = sorted(set(services))
+        agreement.accepts_emergency_cases = accepts_emergency_cases
+        agreement.wellbeing_county_consulted_on = wellbeing_county_consulted_on
+        agreement.is_synthetic = is_synthetic
+        agreement.save()
+        for year, places in years.items():
+            row, _created = AgreementYear.objects.select_for_update().get_or_create(
+                agreement=agreement, year=year, defaults={"persons": places["persons"]}
+            )
+            for dimension, value in places.items():
+                setattr(row, dimension, value)
+            usage = usage_by_year([row])[row.pk]
+            below = [d for d, free in usage.free.items() if free is not None and free < 0]
+            if below:
+                raise ValidationError(
+                    {
+                        "years": [
+                            _("%(year)s: places would fall below those already in use (%(dims)s).")
+                            % {"year": year, "dims": ", ".join(below)}
+                        ]
+                    }
+                )
+            row.save()
+    return agreement
+
+
+def agreement_year_for(municipality: Municipality, on: dt.date) -> AgreementYear | None:
+    """The agreed places of `municipality` for the year of `on`, from the agreement in force."""
+    return (
+        AgreementYear.objects.filter(
+            agreement__municipality=municipality, year=on.year, agreement__valid_from__lte=on
+        )
+        .exclude(agreement__valid_until__lt=on)
+        .select_related("agreement")
+        .order_by("-agreement__valid_from")
+        .first()
+    )
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+
+def _require_case(actor: Actor, case_id, purpose: str) -> uuid.UUID:
+    """The case's id if the actor may see it; otherwise audit the attempt and 404.
+
+    Called before the change's transaction, so the refusal's audit event is not rolled back.
+    """
+    try:
+        pk = uuid.UUID(str(case_id))
+    except ValueError:
+        pk = None
+    if pk is None or not PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DENIED,
+            object_type=CASE,
+            object_id=str(case_id)[:64],
+            detail={"purpose": purpose},
+        )
+        raise CaseNotFound()
+    return pk
+
+
+def _unmet_reasons(
+    case: PlacementCase, year: AgreementYear | None, municipality: Municipality
+) -> list[str]:
+    if year is None:
+        return [_("The municipality has no agreed places for this year.")]
+    reasons = []
+    if case.excluded_municipalities.filter(pk=municipality.pk).exists():
+        reasons.append(_("The municipality has declined this case."))
+    missing = sorted(set(case.needs) - set(year.agreement.services))
+    if (
+        any(m.unaccompanied_minor for m in case.members.all())
+        and Need.UNACCOMPANIED_MINOR_HOUSING not in year.agreement.services
+    ):
+        missing = sorted({*missing, Need.UNACCOMPANIED_MINOR_HOUSING})
+    if missing:
+        reasons.append(
+            _("Needs the municipality cannot meet: %(needs)s.")
+            % {"needs": ", ".join(str(Need(n).label) for n in missing)}
+        )
+    if case.emergency and not year.agreement.accepts_emergency_cases:
+        reasons.append(_("The municipality does not take emergency cases."))
+    return reasons
+
+
+def proposal_create(
+    *,
+    actor: Actor,
+    case_id,
+    municipality_code: str,
+    deadline: dt.date | None = None,
+    explanation: dict | None = None,
+    on: dt.date | None = None,
+) -> Proposal:
+    """Propose a waiting case to a municipality, reserving its places (never beyond agreed)."""
+    require(actor, Op.PROPOSAL_CREATE)
+    today = on or timezone.localdate()
+    municipality = Municipality.objects.filter(code=municipality_code).first()
+    if municipality is None:
+        raise ValidationError({"municipality": [_("Unknown municipality.")]})
+    case_pk = _require_case(actor, case_id, "propose")
+    with transaction.atomic():
+        case = PlacementCase.objects.select_for_update().get(pk=case_pk)
+        if case.status != PlacementCase.Status.WAITING:
+            raise ValidationError({"case": [_("Only a waiting case can be proposed.")]})
+        year = agreement_year_for(municipality, today)
+        if year is not None:
+            year = (
+                AgreementYear.objects.select_for_update()
+                .select_related("agreement")
+                .get(pk=year.pk)
+            )
+        reasons = _unmet_reasons(case, year, municipality)
+        if reasons:
+            raise ValidationError({"municipality": reasons})
+        demand = case.demand()
+        exceeded = usage_by_year([year])[year.pk].exceeded_by(demand)
+        if exceeded:
+            raise CapacityExceeded(exceeded)
+        proposal = Proposal.objects.create(
+            case=case,
+            municipality=municipality,
+            agreement_year=year,
+            demand=demand,
+            explanation=explanation or {},
+            proposed_by=actor.user.get_username(),
+            deadline=deadline or today + dt.timedelta(days=DEFAULT_DECISION_DAYS),
+        )
+        case.status = PlacementCase.Status.PROPOSED
+        case.save(update_fields=["status", "updated_at"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type=PROPOSAL,
+            object_id=proposal.pk,
+            detail={"case": str(case.pk), "municipality": municipality.code},
+        )
+    return proposal
+
+
+def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
+    """The id of a proposal the actor may act on (its municipality's staff, or the case's
+    regional authority); otherwise audit the attempt and 404 (before any transaction)."""
+    org = actor.organisation
+    queryset = Proposal.objects.all()
+    if org.kind == Organisation.Kind.MUNICIPALITY:
+        queryset = queryset.filter(municipality_id=org.municipality_id)
+    elif org.kind == Organisation.Kind.REGIONAL_AUTHORITY:
+        queryset = queryset.filter(case__regional_authority_id=org.pk)
+    else:
+        queryset = queryset.none()
+    try:
+        pk = uuid.UUID(str(proposal_id))
+    except ValueError:
+        pk = None
+    if pk is None or not queryset.filter(pk=pk).exists():
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DENIED,
+            object_type=PROPOSAL,
+            object_id=str(proposal_id)[:64],
+            detail={"purpose": purpose},
+        )
+        raise ProposalNotFound()
+    return pk
+
+
+def _lock_proposal(pk: uuid.UUID) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("case", "municipality").get(pk=pk)
+
+
+def proposal_decide(
+    *, actor: Actor, proposal_id, accept: bool, reason: str = "", note: str = ""
+) -> Proposal:
+    """The municipality accepts or declines. Acceptance opens the persons' data to it; a
+    declined case returns to the queue with the municipality excluded."""
+    require(actor, Op.PROPOSAL_DECIDE)
+    if not accept and reason not in Proposal.DeclineReason.values:
+        raise ValidationError({"reason": [_("Choose the reason for declining.")]})
+    pk = _require_proposal(actor, proposal_id, "decide")
+    with transaction.atomic():
+        proposal = _lock_proposal(pk)
+        if proposal.status != Proposal.Status.PENDING:
+            raise ValidationError({"proposal": [_("This proposal has already been decided.")]})
+        year = AgreementYear.objects.select_for_update().get(pk=proposal.agreement_year_id)
+        case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
+        if accept:
+            usage = usage_by_year([year])[year.pk]
+            over = [d for d, free in usage.free.items() if free is not None and free < 0]
+            if over:  # the agreement was cut after the proposal: refuse rather than overbook
+                raise CapacityExceeded(over)
+            proposal.status = Proposal.Status.ACCEPTED
+            case.status = PlacementCase.Status.ACCEPTED
+            persons = [m.person for m in case.members.select_related("person") if m.person]
+            for person in persons:  # the municipality now holds their case
+                person.municipality = proposal.municipality
+                person.save(update_fields=["municipality", "updated_at"])
+        else:
+            proposal.status = Proposal.Status.DECLINED
+            proposal.decline_reason = reason
+            case.status = PlacementCase.Status.WAITING
+            case.excluded_municipalities.add(proposal.municipality)
+        proposal.decline_note = note.strip()[:500]
+        proposal.decided_by = actor.user.get_username()
+        proposal.decided_at = timezone.now()
+        proposal.save()
+        case.save(update_fields=["status", "updated_at"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=PROPOSAL,
+            object_id=proposal.pk,
+            fields=["status"],
+            detail={"decision": "accepted" if accept else "declined", "reason": reason},
+        )
+    return proposal
+
+
+def proposal_withdraw(*, actor: Actor, proposal_id) -> Proposal:
+    """The regional authority takes back a pending proposal; the case waits again."""
+    require(actor, Op.PROPOSAL_WITHDRAW)
+    pk = _require_proposal(actor, proposal_id, "withdraw")
+    with transaction.atomic():
+        proposal = _lock_proposal(pk)
+        if proposal.status != Proposal.Status.PENDING:
+            raise ValidationError(
+                {"proposal": [_("Only a proposal awaiting decision can be withdrawn.")]}
+            )
+        proposal.status = Proposal.Status.WITHDRAWN
+        proposal.save(update_fields=["status"])
+        PlacementCase.objects.filter(pk=proposal.case_id).update(
+            status=PlacementCase.Status.WAITING
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=PROPOSAL,
+            object_id=proposal.pk,
+            fields=["status"],
+            detail={"decision": "withdrawn"},
+        )
+    return proposal
+
+
+def placement_decide(*, actor: Actor, proposal_id, decided_on: dt.date | None = None) -> Proposal:
+    """The regional authority records the placement decision (osoitus) after acceptance."""
+    require(actor, Op.PLACEMENT_DECIDE)
+    pk = _require_proposal(actor, proposal_id, "placement_decision")
+    with transaction.atomic():
+        proposal = _lock_proposal(pk)
+        if proposal.status != Proposal.Status.ACCEPTED or proposal.placement_decided_on:
+            raise ValidationError(
+                {"proposal": [_("A placement decision needs an accepted proposal.")]}
+            )
+        proposal.placement_decided_on = decided_on or timezone.localdate()
+        proposal.save(update_fields=["placement_decided_on"])
+        PlacementCase.objects.filter(pk=proposal.case_id).update(
+            status=PlacementCase.Status.DECIDED
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=PROPOSAL,
+            object_id=proposal.pk,
+            fields=["placement_decided_on"],
+        )
+    return proposal
+
+
+def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival:
+    """The municipality records arrival: each member with a person record becomes an
+    integration client, and the compensation period starts from the arrival date."""
+    require(actor, Op.ARRIVAL_RECORD)
+    if arrived_on > timezone.localdate():
+        raise ValidationError({"arrived_on": [_("The arrival date cannot be in the future.")]})
+    pk = _require_proposal(actor, proposal_id, "arrival")
+    with transaction.atomic():
+        proposal = _lock_proposal(pk)
+        case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
+        if (
+            proposal.status != Proposal.Status.ACCEPTED
+            or case.status == PlacementCase.Status.ARRIVED
+        ):
+            raise ValidationError(
+                {"proposal": [_("Arrival can be recorded for an accepted proposal only.")]}
+            )
+        arrival = Arrival.objects.create(
+            case=case,
+            proposal=proposal,
+            municipality=proposal.municipality,
+            arrived_on=arrived_on,
+            recorded_by=actor.user.get_username(),
+        )
+        _start_integration(case, proposal.municipality, arrived_on)
+        case.status = PlacementCase.Status.ARRIVED
+        case.save(update_fields=["status", "updated_at"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type="placement.Arrival",
+            object_id=arrival.pk,
+            detail={"case": str(case.pk), "arrived_on": arrived_on.isoformat()},
+        )
+    return arrival
+
+
+def _start_integration(case: PlacementCase, municipality: Municipality, on: dt.date) -> None:
+    for member in case.members.select_related("person"):
+        if member.person is None:
+            continue
+        member.person.municipality = municipality
+        member.person.save(update_fields=["municipality", "updated_at"])
+        IntegrationClient.objects.get_or_create(
+            person=member.person,
+            defaults={"municipality": municipality, "client_since": on, "first_residence_date": on},
+        )
+
+
+def self_arranged_move_record(
+    *, actor: Actor, reference: str, moved_on: dt.date
+) -> SelfArrangedMove:
+    """Record that a case moved to the actor's municipality on its own. Always recorded and
+    counted; `exceeded` lists the dimensions in which it goes over the agreement.
+
+    The municipality finds the case by its reference (the mover or the reception centre gives
+    it): a waiting case is not otherwise visible to a municipality.
+    """
+    require(actor, Op.SELF_MOVE_RECORD)
+    municipality = actor.organisation.municipality
+    if moved_on > timezone.localdate():
+        raise ValidationError({"moved_on": [_("The date cannot be in the future.")]})
+    movable = (PlacementCase.Status.WAITING, PlacementCase.Status.PROPOSED)
+    found = PlacementCase.objects.filter(reference=reference.strip(), status__in=movable).first()
+    if found is None:
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DENIED,
+            object_type=CASE,
+            object_id=reference.strip()[:64],
+            detail={"purpose": "self_arranged_move"},
+        )
+        raise CaseNotFound()
+    with transaction.atomic():
+        case = PlacementCase.objects.select_for_update().get(pk=found.pk)
+        if case.status not in movable:
+            raise ValidationError({"reference": [_("The case was placed a moment ago.")]})
+        Proposal.objects.filter(case=case, status=Proposal.Status.PENDING).update(
+            status=Proposal.Status.WITHDRAWN
+        )
+        year = agreement_year_for(municipality, moved_on)
+        demand = case.demand()
+        exceeded: list[str] = []
+        if year is not None:
+            year = AgreementYear.objects.select_for_update().get(pk=year.pk)
+            exceeded = usage_by_year([year])[year.pk].exceeded_by(demand)
+        move = SelfArrangedMove.objects.create(
+            case=case,
+            municipality=municipality,
+            agreement_year=year,
+            moved_on=moved_on,
+            demand=demand,
+            exceeded=exceeded,
+            recorded_by=actor.user.get_username(),
+        )
+        _start_integration(case, municipality, moved_on)
+        case.status = PlacementCase.Status.MOVED_INDEPENDENTLY
+        case.save(update_fields=["status", "updated_at"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type="placement.SelfArrangedMove",
+            object_id=move.pk,
+            detail={"case": str(case.pk), "exceeded": exceeded},
+        )
+    return move
