@@ -28,6 +28,7 @@ urlpatterns = [
         ),
     ),
     path("persons/", include("kotopaikka.people.urls")),
+    path("placement/", include("kotopaikka.placement.urls")),
     path("registry/", include("kotopaikka.registry.urls")),
     path("statistics/", include("kotopaikka.reporting.urls")),
     path("admin/", admin.site.urls),

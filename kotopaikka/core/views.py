@@ -32,6 +32,36 @@ def _tasks(actor) -> list[Task]:
     """The cards on the home page: what this role does in Kotopaikka, only what it may do."""
     candidates = [
         (
+            Op.PROPOSAL_DECIDE,
+            gettext_lazy("Incoming proposals"),
+            gettext_lazy("Accept or decline the cases proposed to your municipality."),
+            "placement:inbox",
+        ),
+        (
+            Op.CASE_LIST,
+            gettext_lazy("Placement cases"),
+            gettext_lazy("Cases waiting for a municipality, with filters and waiting times."),
+            "placement:queue",
+        ),
+        (
+            Op.CASE_IMPORT,
+            gettext_lazy("Import cases"),
+            gettext_lazy("Resettlement registration data from CSV or JSON, with a report per row."),
+            "placement:case_import",
+        ),
+        (
+            Op.AGREEMENT_VIEW,
+            gettext_lazy("Municipal places"),
+            gettext_lazy("Agreements and places: agreed, proposed, accepted, arrived, free."),
+            "placement:agreements",
+        ),
+        (
+            Op.PLACEMENT_DASHBOARD,
+            gettext_lazy("Placement dashboard"),
+            gettext_lazy("Places by region and municipality on a map, waiting times, decisions."),
+            "placement:dashboard",
+        ),
+        (
             Op.PERSON_LIST,
             gettext_lazy("Persons"),
             gettext_lazy("Find and open the persons whose case is with your organisation."),

@@ -224,10 +224,8 @@ def agreement_save(
         errors["services"] = [_("Unknown services: %(codes)s.") % {"codes": ", ".join(unknown)}]
     for year, places in years.items():
         if (
-            (valid_until
-            and not valid_from.year <= year <= valid_until.year)
-            or year < valid_from.year
-        ):
+            valid_until and not valid_from.year <= year <= valid_until.year
+        ) or year < valid_from.year:
             errors.setdefault("years", []).append(
                 _("%(year)s is outside the agreement period.") % {"year": year}
             )

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from kotopaikka.core.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
+from kotopaikka.core.demo_placement import seed_placement
 
 
 class Command(BaseCommand):
@@ -12,6 +13,13 @@ class Command(BaseCommand):
         users = ensure_demo_users()
         created = seed_synthetic_persons()
         self.stdout.write(f"Synthetic persons created: {created} (all labelled synthetic).")
+        placement = seed_placement()
+        if placement:
+            self.stdout.write(
+                "Synthetic placement data: "
+                + ", ".join(f"{n} {name}" for name, n in placement.items())
+                + " (all labelled synthetic)."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for spec in users:

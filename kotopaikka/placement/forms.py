@@ -1,0 +1,179 @@
+"""Forms of the placement pages. They only parse input; the services validate and decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kotopaikka.optimiser.model import DIMENSIONS
+
+from .models import DIMENSION_LABELS, Need, PlacementCase, Proposal
+from .services import CaseData, MemberData
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class CaseForm(forms.Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=40)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlacementCase.Kind.choices)
+    emergency = forms.BooleanField(label=_("Emergency case"), required=False)
+    nationality = forms.CharField(
+        label=_("Nationality"),
+        required=False,
+        max_length=3,
+        help_text=_("ISO 3166 code, e.g. AFG."),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    ties = forms.CharField(
+        label=_("Ties to municipalities"),
+        required=False,
+        help_text=_("Municipality codes, e.g. 091, 837."),
+    )
+    wishes = forms.CharField(
+        label=_("Wished municipalities"), required=False, help_text=_("Municipality codes.")
+    )
+    available_from = forms.DateField(
+        label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    linked_group = forms.CharField(label=_("Linked cases"), required=False, max_length=40)
+    members = forms.CharField(
+        label=_("Members"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One member per line: age; sex (female/male/other or empty); years of education; years of work "
+            "experience; languages (ISO 639 codes separated by commas); literate (yes/no); unaccompanied minor (yes/no). "
+            "Example: 34; female; 12; 5; prs, eng; yes; no"
+        ),
+    )
+
+    def clean_members(self) -> list[MemberData]:
+        members: list[MemberData] = []
+        for number, line in enumerate(self.cleaned_data["members"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")] + [""] * 7
+            try:
+                members.append(
+                    MemberData(
+                        age=int(parts[0]),
+                        sex=parts[1].lower(),
+                        education_years=int(parts[2]) if parts[2] else None,
+                        work_experience_years=int(parts[3]) if parts[3] else None,
+                        languages=_codes(parts[4]),
+                        literate={"yes": True, "no": False}.get(parts[5].lower()),
+                        unaccompanied_minor=parts[6].lower() == "yes",
+                    )
+                )
+            except ValueError:
+                raise ValidationError(
+                    _("Line %(n)s: age and years must be whole numbers.") % {"n": number}
+                ) from None
+        return members
+
+    def to_data(self) -> CaseData:
+        d = self.cleaned_data
+        return CaseData(
+            reference=d["reference"],
+            kind=d["kind"],
+            members=d["members"],
+            emergency=d["emergency"],
+            nationality=d["nationality"],
+            needs=list(d["needs"]),
+            ties=_codes(d["ties"]),
+            wishes=_codes(d["wishes"]),
+            available_from=d["available_from"],
+            linked_group=d["linked_group"],
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for key, messages in (
+            error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+        ):
+            self.add_error(key if key in self.fields else None, messages)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or JSON)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        try:
+            return upload.name.lower().endswith(".json"), upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file is not UTF-8 text.")) from None
+
+
+class ProposeForm(forms.Form):
+    municipality = forms.CharField(label=_("Municipality code"), max_length=3)
+    deadline = forms.DateField(
+        label=_("Decision due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason for declining"),
+        choices=[("", "–"), *Proposal.DeclineReason.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class SelfMoveForm(DateForm):
+    reference = forms.CharField(label=_("Case reference"), max_length=40)
+
+
+class AgreementForm(forms.Form):
+    municipality = forms.CharField(label=_("Municipality code"), max_length=3)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    services = forms.MultipleChoiceField(
+        label=_("Services offered"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accepts_emergency_cases = forms.BooleanField(label=_("Accepts emergency cases"), required=False)
+    wellbeing_county_consulted_on = forms.DateField(
+        label=_("Wellbeing services county consulted on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for dimension in DIMENSIONS:
+            self.fields[dimension] = forms.IntegerField(
+                label=DIMENSION_LABELS[dimension], required=dimension == "persons", min_value=0
+            )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for key, messages in (
+            error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+        ):
+            self.add_error(key if key in self.fields else None, messages)

@@ -1,0 +1,264 @@
+"""Reads of placement data: each applies the actor's scope and writes one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from kotopaikka.access.policy import Actor, require
+from kotopaikka.access.roles import Op
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.audit.services import record_event
+from kotopaikka.registry.models import Municipality, Organisation
+
+from .capacity import Usage, usage_by_year
+from .errors import CaseNotFound
+from .models import AgreementYear, PlacementCase, Proposal
+from .services import CASE, PROPOSAL
+
+ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    region: str = ""  # cases with a tie or wish in this region
+    nationality: str = ""
+    need: str = ""
+    emergency: bool | None = None
+    min_waiting_days: int | None = None
+    status: str = PlacementCase.Status.WAITING
+
+
+@dataclass(frozen=True)
+class WaitingFigures:
+    count: int
+    emergency: int
+    persons: int
+    median_days: float | None
+    max_days: int | None
+
+
+def _waiting_days(case: PlacementCase, today: dt.date) -> int:
+    return (today - case.received_on).days
+
+
+def case_queue(
+    *, actor: Actor, filters: QueueFilters = QueueFilters()
+) -> tuple[list[PlacementCase], WaitingFigures]:
+    """Cases in scope with the given filters, oldest first, and their waiting-time figures."""
+    require(actor, Op.CASE_LIST)
+    queryset = PlacementCase.objects.for_actor(actor).prefetch_related("members")
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.nationality:
+        queryset = queryset.filter(nationality=filters.nationality.upper())
+    if filters.emergency is not None:
+        queryset = queryset.filter(emergency=filters.emergency)
+    if filters.min_waiting_days is not None:
+        queryset = queryset.filter(
+            received_on__lte=timezone.localdate() - dt.timedelta(days=filters.min_waiting_days)
+        )
+    cases = list(queryset.order_by("-emergency", "received_on", "reference"))
+    if filters.need:
+        cases = [c for c in cases if filters.need in c.needs]
+    if filters.region:
+        codes = set(
+            Municipality.objects.filter(region__code=filters.region).values_list("code", flat=True)
+        )
+        cases = [c for c in cases if codes & {*c.ties, *c.wishes}]
+    today = timezone.localdate()
+    days = [_waiting_days(c, today) for c in cases]
+    figures = WaitingFigures(
+        count=len(cases),
+        emergency=sum(1 for c in cases if c.emergency),
+        persons=sum(len(c.members.all()) for c in cases),
+        median_days=statistics.median(days) if days else None,
+        max_days=max(days) if days else None,
+    )
+    for c in cases:
+        c.waiting_days = _waiting_days(c, today)
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        object_type=CASE,
+        subject_ids=[c.pk for c in cases],
+        fields=["reference", "members", "needs", "emergency", "nationality", "status"],
+        detail={"count": len(cases)},
+    )
+    return cases, figures
+
+
+def case_get(*, actor: Actor, case_id) -> PlacementCase:
+    """One case in scope, with members and proposals; audited (or the refusal audited)."""
+    require(actor, Op.CASE_VIEW)
+    try:
+        pk = uuid.UUID(str(case_id))
+    except ValueError:
+        pk = None
+    case = None
+    if pk is not None and PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
+        case = (
+            PlacementCase.objects.select_related("regional_authority", "reception_centre")
+            .prefetch_related(
+                "members__person",
+                "excluded_municipalities",
+                Prefetch("proposals", queryset=Proposal.objects.select_related("municipality")),
+            )
+            .get(pk=pk)
+        )
+    if case is None:
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.DENIED,
+            object_type=CASE,
+            object_id=str(case_id)[:64],
+        )
+        raise CaseNotFound()
+    identities = persons_visible(actor, case)
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        object_type=CASE,
+        object_id=case.pk,
+        subject_ids=[p.pk for p in identities],
+        fields=[*ANONYMISED_FIELDS, *(["identities"] if identities else [])],
+    )
+    case.visible_persons = identities
+    return case
+
+
+def persons_visible(actor: Actor, case: PlacementCase) -> list:
+    """The members' identities the actor may see: the holder and, after acceptance, the
+    municipality (whose scope then includes them)."""
+    from kotopaikka.people.models import Person
+
+    ids = [m.person_id for m in case.members.all() if m.person_id]
+    return list(Person.objects.for_actor(actor).filter(pk__in=ids)) if ids else []
+
+
+def proposal_inbox(*, actor: Actor, status: str = Proposal.Status.PENDING) -> list[Proposal]:
+    """Proposals to the actor's municipality (anonymised case data only)."""
+    require(actor, Op.PROPOSAL_DECIDE)
+    org = actor.organisation
+    queryset = Proposal.objects.none()
+    if org.kind == Organisation.Kind.MUNICIPALITY:
+        queryset = Proposal.objects.filter(municipality_id=org.municipality_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    proposals = list(
+        queryset.select_related("case").prefetch_related("case__members").order_by("deadline")
+    )
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        object_type=PROPOSAL,
+        subject_ids=[p.case_id for p in proposals],
+        fields=list(ANONYMISED_FIELDS),
+        detail={"count": len(proposals)},
+    )
+    return proposals
+
+
+# --- agreements and usage (not personal data: no read audit) ---------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalityUsage:
+    municipality: Municipality
+    year: AgreementYear | None
+    usage: Usage
+
+
+def agreement_years(year: int) -> QuerySet[AgreementYear]:
+    on = dt.date(year, 12, 31)
+    return (
+        AgreementYear.objects.filter(year=year, agreement__valid_from__lte=on)
+        .exclude(agreement__valid_until__lt=dt.date(year, 1, 1))
+        .select_related("agreement__municipality__region", "agreement__regional_authority")
+    )
+
+
+def usage_table(*, actor: Actor, year: int, region: str = "") -> list[MunicipalityUsage]:
+    """Usage per municipality with an agreement for `year` (optionally one region).
+
+    Places are not personal data: regional authorities, KEHA and the ministry see the whole
+    country; municipal staff see their own municipality.
+    """
+    from kotopaikka.access.policy import can
+
+    if not (can(actor, Op.AGREEMENT_VIEW) or can(actor, Op.PLACEMENT_DASHBOARD)):
+        require(actor, Op.AGREEMENT_VIEW)
+    years = agreement_years(year)
+    if region:
+        years = years.filter(agreement__municipality__region__code=region)
+    org = actor.organisation
+    if org.kind == Organisation.Kind.MUNICIPALITY:
+        years = years.filter(agreement__municipality_id=org.municipality_id)
+    years = list(years.order_by("agreement__municipality__code"))
+    usage = usage_by_year(years)
+    return [MunicipalityUsage(y.agreement.municipality, y, usage[y.pk]) for y in years]
+
+
+def usage_by_region(rows: list[MunicipalityUsage]) -> list[tuple[object, Usage]]:
+    totals: dict[str, tuple[object, Usage]] = {}
+    for row in rows:
+        region = row.municipality.region
+        totals.setdefault(region.code, (region, Usage()))[1].add(row.usage)
+    return [totals[code] for code in sorted(totals)]
+
+
+def national_usage(rows: list[MunicipalityUsage]) -> Usage:
+    total = Usage()
+    for row in rows:
+        total.add(row.usage)
+    return total
+
+
+# --- national aggregates for the dashboard (counts only) ----------------------------------
+
+
+def decision_outcomes(*, actor: Actor, year: int) -> dict[str, object]:
+    """How proposals of `year` were decided: counts by status and decline reason."""
+    require(actor, Op.PLACEMENT_DASHBOARD)
+    proposals = Proposal.objects.filter(agreement_year__year=year)
+    by_status = {status: 0 for status in Proposal.Status.values}
+    for status in proposals.values_list("status", flat=True):
+        by_status[status] += 1
+    reasons = {reason: 0 for reason in Proposal.DeclineReason.values}
+    for reason in proposals.filter(status=Proposal.Status.DECLINED).values_list(
+        "decline_reason", flat=True
+    ):
+        reasons[reason] = reasons.get(reason, 0) + 1
+    return {
+        "by_status": [(Proposal.Status(s).label, n) for s, n in by_status.items()],
+        "reasons": [(Proposal.DeclineReason(r).label, n) for r, n in reasons.items() if r],
+    }
+
+
+def national_waiting(*, actor: Actor) -> WaitingFigures:
+    """Waiting cases in the whole country: counts and waiting times, no case data."""
+    require(actor, Op.PLACEMENT_DASHBOARD)
+    today = timezone.localdate()
+    rows = list(
+        PlacementCase.objects.filter(status=PlacementCase.Status.WAITING).values_list(
+            "received_on", "emergency"
+        )
+    )
+    days = [(today - received).days for received, _emergency in rows]
+    from django.db.models import Count
+
+    persons = PlacementCase.objects.filter(status=PlacementCase.Status.WAITING).aggregate(
+        n=Count("members")
+    )["n"]
+    return WaitingFigures(
+        count=len(rows),
+        emergency=sum(1 for _r, emergency in rows if emergency),
+        persons=persons or 0,
+        median_days=statistics.median(days) if days else None,
+        max_days=max(days) if days else None,
+    )

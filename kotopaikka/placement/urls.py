@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+app_name = "placement"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/import/", views.case_import, name="case_import"),
+    path("cases/<uuid:case_id>/", views.case_detail, name="case"),
+    path("cases/<uuid:case_id>/propose/", views.propose, name="propose"),
+    path(
+        "cases/<uuid:case_id>/proposals/<uuid:proposal_id>/withdraw/",
+        views.withdraw,
+        name="withdraw",
+    ),
+    path(
+        "cases/<uuid:case_id>/proposals/<uuid:proposal_id>/decision/",
+        views.placement_decision,
+        name="placement_decision",
+    ),
+    path(
+        "cases/<uuid:case_id>/proposals/<uuid:proposal_id>/arrival/", views.arrival, name="arrival"
+    ),
+    path("proposals/", views.inbox, name="inbox"),
+    path("proposals/<uuid:proposal_id>/decide/", views.decide, name="decide"),
+    path("moves/new/", views.self_move, name="self_move"),
+    path("agreements/", views.agreements, name="agreements"),
+    path("agreements/edit/", views.agreement_edit, name="agreement_edit"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,364 @@
+"""Placement pages: the queue, cases, import, proposals, decisions, arrivals, agreements and
+the dashboard. Thin: forms parse, selectors read (scope, audit), services change."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kotopaikka.access.policy import can
+from kotopaikka.access.roles import Op
+from kotopaikka.core.decorators import requires
+from kotopaikka.optimiser.model import DIMENSIONS
+from kotopaikka.registry.models import Region
+
+from . import importing, selectors, services
+from .capacity import CapacityExceeded
+from .forms import (
+    AgreementForm,
+    CaseForm,
+    DateForm,
+    DecisionForm,
+    ImportForm,
+    ProposeForm,
+    SelfMoveForm,
+)
+from .maps import free_places_map
+from .models import DIMENSION_LABELS, Need, PlacementCase
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@requires(Op.CASE_LIST)
+def queue(request: HttpRequest) -> HttpResponse:
+    g = request.GET
+    emergency = {"yes": True, "no": False}.get(g.get("emergency", ""))
+    filters = selectors.QueueFilters(
+        region=g.get("region", ""),
+        nationality=g.get("nationality", "")[:3],
+        need=g.get("need", ""),
+        emergency=emergency,
+        min_waiting_days=_int_or_none(g.get("min_days", "")),
+        status=g.get("status", PlacementCase.Status.WAITING),
+    )
+    cases, figures = selectors.case_queue(actor=request.actor, filters=filters)
+    return render(
+        request,
+        "placement/queue.html",
+        {
+            "cases": cases,
+            "figures": figures,
+            "filters": filters,
+            "regions": Region.objects.all(),
+            "needs": Need.choices,
+            "statuses": PlacementCase.Status.choices,
+            "can_create": can(request.actor, Op.CASE_CREATE),
+            "can_import": can(request.actor, Op.CASE_IMPORT),
+        },
+    )
+
+
+@requires(Op.CASE_CREATE)
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(actor=request.actor, data=form.to_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Case registered."))
+            return redirect("placement:case", case_id=case.pk)
+    return render(
+        request, "placement/case_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@requires(Op.CASE_IMPORT)
+def case_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        is_json, text = form.cleaned_data["file"]
+        run = importing.import_json if is_json else importing.import_csv
+        report = run(actor=request.actor, text=text)
+    return render(request, "placement/import.html", {"form": form, "report": report})
+
+
+@requires(Op.CASE_VIEW)
+def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    actor = request.actor
+    own = [
+        p
+        for p in case.proposals.all()
+        if actor.organisation.municipality_id in (None, p.municipality_id)
+    ]
+    return render(
+        request,
+        "placement/case_detail.html",
+        {
+            "case": case,
+            "proposals": own,
+            "propose_form": ProposeForm() if case.status == PlacementCase.Status.WAITING else None,
+            "decision_form": DecisionForm(),
+            "date_form": DateForm(),
+            "can_propose": can(actor, Op.PROPOSAL_CREATE),
+            "can_decide": can(actor, Op.PROPOSAL_DECIDE),
+            "can_record_decision": can(actor, Op.PLACEMENT_DECIDE),
+            "can_record_arrival": can(actor, Op.ARRIVAL_RECORD),
+            "need_labels": dict(Need.choices),
+        },
+    )
+
+
+def _after_action(request: HttpRequest, case_id, func) -> HttpResponse:
+    try:
+        func()
+    except CapacityExceeded as exc:
+        messages.error(request, str(exc))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("placement:case", case_id=case_id)
+
+
+@require_POST
+@requires(Op.PROPOSAL_CREATE)
+def propose(request: HttpRequest, case_id) -> HttpResponse:
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a municipality code."))
+        return redirect("placement:case", case_id=case_id)
+    return _after_action(
+        request,
+        case_id,
+        lambda: services.proposal_create(
+            actor=request.actor,
+            case_id=case_id,
+            municipality_code=form.cleaned_data["municipality"].zfill(3),
+            deadline=form.cleaned_data["deadline"],
+        ),
+    )
+
+
+@require_POST
+@requires(Op.PROPOSAL_DECIDE)
+def decide(request: HttpRequest, proposal_id) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or decline."))
+        return redirect("placement:inbox")
+    try:
+        proposal = services.proposal_decide(
+            actor=request.actor,
+            proposal_id=proposal_id,
+            accept=form.cleaned_data["decision"] == "accept",
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except (ValidationError, CapacityExceeded) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+        return redirect("placement:inbox")
+    messages.success(request, _("Decision saved."))
+    return redirect("placement:case", case_id=proposal.case_id)
+
+
+@require_POST
+@requires(Op.PROPOSAL_WITHDRAW)
+def withdraw(request: HttpRequest, case_id, proposal_id) -> HttpResponse:
+    return _after_action(
+        request,
+        case_id,
+        lambda: services.proposal_withdraw(actor=request.actor, proposal_id=proposal_id),
+    )
+
+
+@require_POST
+@requires(Op.PLACEMENT_DECIDE)
+def placement_decision(request: HttpRequest, case_id, proposal_id) -> HttpResponse:
+    form = DateForm(request.POST)
+    day = form.cleaned_data["date"] if form.is_valid() else timezone.localdate()
+    return _after_action(
+        request,
+        case_id,
+        lambda: services.placement_decide(
+            actor=request.actor, proposal_id=proposal_id, decided_on=day
+        ),
+    )
+
+
+@require_POST
+@requires(Op.ARRIVAL_RECORD)
+def arrival(request: HttpRequest, case_id, proposal_id) -> HttpResponse:
+    form = DateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the arrival date."))
+        return redirect("placement:case", case_id=case_id)
+    return _after_action(
+        request,
+        case_id,
+        lambda: services.arrival_record(
+            actor=request.actor, proposal_id=proposal_id, arrived_on=form.cleaned_data["date"]
+        ),
+    )
+
+
+@requires(Op.PROPOSAL_DECIDE)
+def inbox(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "pending")
+    proposals = selectors.proposal_inbox(actor=request.actor, status=status)
+    return render(
+        request,
+        "placement/inbox.html",
+        {
+            "proposals": proposals,
+            "status": status,
+            "decision_form": DecisionForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(Op.SELF_MOVE_RECORD)
+def self_move(request: HttpRequest) -> HttpResponse:
+    form = SelfMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            move = services.self_arranged_move_record(
+                actor=request.actor,
+                reference=form.cleaned_data["reference"],
+                moved_on=form.cleaned_data["date"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if move.exceeded:
+                messages.warning(
+                    request,
+                    _("Recorded. The move goes over the agreed places: %(dims)s.")
+                    % {"dims": ", ".join(str(DIMENSION_LABELS[d]) for d in move.exceeded)},
+                )
+            else:
+                messages.success(request, _("Recorded."))
+            return redirect("placement:agreements")
+    return render(request, "placement/self_move.html", {"form": form})
+
+
+def _year(request: HttpRequest) -> int:
+    return _int_or_none(request.GET.get("year", "")) or timezone.localdate().year
+
+
+@requires(Op.AGREEMENT_VIEW)
+def agreements(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows = selectors.usage_table(
+        actor=request.actor, year=year, region=request.GET.get("region", "")
+    )
+    return render(
+        request,
+        "placement/agreements.html",
+        {
+            "rows": rows,
+            "year": year,
+            "regions": Region.objects.all(),
+            "region": request.GET.get("region", ""),
+            "can_manage": can(request.actor, Op.AGREEMENT_MANAGE),
+            "can_move": can(request.actor, Op.SELF_MOVE_RECORD),
+        },
+    )
+
+
+@requires(Op.AGREEMENT_MANAGE)
+def agreement_edit(request: HttpRequest) -> HttpResponse:
+    form = AgreementForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.agreement_save(
+                actor=request.actor,
+                municipality_code=d["municipality"].zfill(3),
+                valid_from=d["valid_from"],
+                valid_until=d["valid_until"],
+                years={d["year"]: {dim: d[dim] for dim in DIMENSIONS}},
+                services=list(d["services"]),
+                accepts_emergency_cases=d["accepts_emergency_cases"],
+                wellbeing_county_consulted_on=d["wellbeing_county_consulted_on"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("placement:agreements")
+    return render(
+        request, "placement/agreement_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@requires(Op.PLACEMENT_DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows = selectors.usage_table(actor=request.actor, year=year)
+    decisions = selectors.decision_outcomes(actor=request.actor, year=year)
+    if request.GET.get("format") == "csv":
+        return _usage_csv(rows, year)
+    return render(
+        request,
+        "placement/dashboard.html",
+        {
+            "year": year,
+            "rows": rows,
+            "regions": selectors.usage_by_region(rows),
+            "nation": selectors.national_usage(rows),
+            "decisions": decisions,
+            "waiting": selectors.national_waiting(actor=request.actor),
+            "map_svg": free_places_map(rows),
+        },
+    )
+
+
+def _usage_csv(rows, year: int) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="municipal-places-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "municipality_code",
+            "municipality",
+            "region",
+            *[
+                f"{b}_{d}"
+                for b in ("agreed", "proposed", "accepted", "arrived", "free")
+                for d in DIMENSIONS
+            ],
+        ]
+    )
+    for row in rows:
+        u = row.usage
+        writer.writerow(
+            [row.municipality.code, row.municipality.name, row.municipality.region.name]
+            + [
+                ("" if getattr(u, b)[d] is None else getattr(u, b)[d])
+                if b != "free"
+                else ("" if u.free[d] is None else u.free[d])
+                for b in ("agreed", "proposed", "accepted", "arrived", "free")
+                for d in DIMENSIONS
+            ]
+        )
+    return response
