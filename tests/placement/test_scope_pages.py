@@ -1,0 +1,129 @@
+"""Placement pages keep to the organisation: another municipality or another regional
+authority gets 404 (never learning that the case exists) and the attempt is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.placement import services
+from kotopaikka.placement.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+#: (url name, method, data, which outsider) for every placement route with a case or proposal id
+ROUTES = [
+    ("placement:case", "get", None, "municipality"),
+    ("placement:case", "get", None, "authority"),
+    ("placement:decide", "post", {"decision": "accept"}, "municipality"),
+    ("placement:arrival", "post", {"date": dt.date.today().isoformat()}, "municipality"),
+    ("placement:propose", "post", {"municipality": "091"}, "authority"),
+    ("placement:withdraw", "post", {}, "authority"),
+    ("placement:placement_decision", "post", {}, "authority"),
+]
+
+
+def _routes_with_ids() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and (
+                "case_id" in str(p.pattern) or "proposal_id" in str(p.pattern)
+            ):
+                names.add(f"{namespace}{p.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_placement_route_with_an_id_is_covered():
+    assert _routes_with_ids() == {name for name, *_rest in ROUTES}
+
+
+@pytest.fixture
+def proposed(uusimaa_officer):
+    today = dt.date.today()
+    services.agreement_save(
+        actor=uusimaa_officer,
+        municipality_code="091",
+        valid_from=dt.date(today.year, 1, 1),
+        valid_until=None,
+        years={today.year: {"persons": 20}},
+        services=[],
+        accepts_emergency_cases=False,
+        wellbeing_county_consulted_on=None,
+    )
+    case = services.case_create(
+        actor=uusimaa_officer,
+        data=services.CaseData(reference="147-90000001", members=[services.MemberData(age=30)]),
+    )
+    proposal = services.proposal_create(
+        actor=uusimaa_officer, case_id=case.pk, municipality_code="091"
+    )
+    return case, proposal
+
+
+def _kwargs(name, case, proposal):
+    kwargs = {}
+    pattern = {
+        "placement:decide": ["proposal_id"],
+        "placement:case": ["case_id"],
+        "placement:propose": ["case_id"],
+    }.get(name, ["case_id", "proposal_id"])
+    if "case_id" in pattern:
+        kwargs["case_id"] = case.pk
+    if "proposal_id" in pattern:
+        kwargs["proposal_id"] = proposal.pk
+    return kwargs
+
+
+@pytest.mark.parametrize(("name", "method", "data", "outsider"), ROUTES)
+def test_outsiders_get_404_and_are_audited(
+    name, method, data, outsider, proposed, espoo_worker, north_officer, client_for
+):
+    case, proposal = proposed
+    actor = espoo_worker if outsider == "municipality" else north_officer
+    before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    url = reverse(name, kwargs=_kwargs(name, case, proposal))
+    response = getattr(client_for(actor), method)(url, data or {})
+    assert response.status_code == 404
+    assert b"147-90000001" not in response.content
+    denied = AuditEvent.objects.filter(
+        seq__gt=before, action="denied", actor_username=actor.user.username
+    )
+    assert denied.count() == 1
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING
+
+
+def test_the_right_municipality_sees_the_case_and_can_decide(proposed, helsinki_worker, client_for):
+    case, proposal = proposed
+    client = client_for(helsinki_worker)
+    assert client.get(reverse("placement:case", kwargs={"case_id": case.pk})).status_code == 200
+    response = client.post(
+        reverse("placement:decide", kwargs={"proposal_id": proposal.pk}), {"decision": "accept"}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED
+
+
+def test_inbox_and_queue_show_only_own_cases(proposed, helsinki_worker, espoo_worker, client_for):
+    assert b"147-90000001" in client_for(helsinki_worker).get(reverse("placement:inbox")).content
+    assert b"147-90000001" not in client_for(espoo_worker).get(reverse("placement:inbox")).content
+    queue = client_for(espoo_worker).get(reverse("placement:queue") + "?status=proposed")
+    assert b"147-90000001" not in queue.content
+
+
+@pytest.mark.parametrize("fixture", ["analyst", "keha_handler", "sysadmin"])
+def test_roles_without_case_access_are_refused(fixture, request, proposed, client_for):
+    case, _proposal = proposed
+    client = client_for(request.getfixturevalue(fixture))
+    assert client.get(reverse("placement:case", kwargs={"case_id": case.pk})).status_code == 403
+    assert client.get(reverse("placement:queue")).status_code == 403
