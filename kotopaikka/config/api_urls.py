@@ -4,6 +4,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from kotopaikka.access.api import MeApi
 from kotopaikka.people import api as people
+from kotopaikka.placement import api as placement
 from kotopaikka.registry import api as registry
 from kotopaikka.reporting.api import StatisticsApi
 
@@ -43,4 +44,38 @@ urlpatterns = [
     ),
     path("organisations/", registry.OrganisationListApi.as_view(), name="api-organisation-list"),
     path("statistics/", StatisticsApi.as_view(), name="api-statistics"),
+    path("placement/cases/", placement.CaseListApi.as_view(), name="api-case-list"),
+    path("placement/cases/import/", placement.CaseImportApi.as_view(), name="api-case-import"),
+    path(
+        "placement/cases/<uuid:case_id>/", placement.CaseDetailApi.as_view(), name="api-case-detail"
+    ),
+    path(
+        "placement/cases/<uuid:case_id>/proposals/",
+        placement.CaseProposalApi.as_view(),
+        name="api-case-propose",
+    ),
+    path("placement/proposals/", placement.ProposalInboxApi.as_view(), name="api-proposal-inbox"),
+    path(
+        "placement/proposals/<uuid:proposal_id>/decision/",
+        placement.ProposalDecisionApi.as_view(),
+        name="api-proposal-decide",
+    ),
+    path(
+        "placement/proposals/<uuid:proposal_id>/withdraw/",
+        placement.ProposalWithdrawApi.as_view(),
+        name="api-proposal-withdraw",
+    ),
+    path(
+        "placement/proposals/<uuid:proposal_id>/placement-decision/",
+        placement.PlacementDecisionApi.as_view(),
+        name="api-placement-decision",
+    ),
+    path(
+        "placement/proposals/<uuid:proposal_id>/arrival/",
+        placement.ArrivalApi.as_view(),
+        name="api-arrival",
+    ),
+    path("placement/moves/", placement.SelfMoveApi.as_view(), name="api-self-move"),
+    path("placement/usage/", placement.UsageApi.as_view(), name="api-usage"),
+    path("placement/agreements/", placement.AgreementApi.as_view(), name="api-agreement"),
 ]

@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"NeedEnum": "kotopaikka.placement.models.Need"},
 }
 
 TASKS = {

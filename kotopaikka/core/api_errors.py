@@ -23,6 +23,13 @@ def exception_handler(exc, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
+    from kotopaikka.placement.capacity import CapacityExceeded
+
+    if isinstance(exc, CapacityExceeded):
+        return Response(
+            {"detail": str(exc), "code": "capacity_exceeded", "dimensions": exc.dimensions},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
         body = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
