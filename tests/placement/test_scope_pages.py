@@ -23,7 +23,21 @@ ROUTES = [
     ("placement:propose", "post", {"municipality": "091"}, "authority"),
     ("placement:withdraw", "post", {}, "authority"),
     ("placement:placement_decision", "post", {}, "authority"),
+    ("api-case-detail", "get", None, "municipality"),
+    ("api-case-propose", "post", {"municipality": "091"}, "authority"),
+    ("api-proposal-decide", "post", {"accept": True}, "municipality"),
+    ("api-proposal-withdraw", "post", {}, "authority"),
+    ("api-placement-decision", "post", {}, "authority"),
+    ("api-arrival", "post", {"date": dt.date.today().isoformat()}, "municipality"),
 ]
+CASE_ONLY = {"placement:case", "placement:propose", "api-case-detail", "api-case-propose"}
+PROPOSAL_ONLY = {
+    "placement:decide",
+    "api-proposal-decide",
+    "api-proposal-withdraw",
+    "api-placement-decision",
+    "api-arrival",
+}
 
 
 def _routes_with_ids() -> set[str]:
@@ -70,17 +84,11 @@ def proposed(uusimaa_officer):
 
 
 def _kwargs(name, case, proposal):
-    kwargs = {}
-    pattern = {
-        "placement:decide": ["proposal_id"],
-        "placement:case": ["case_id"],
-        "placement:propose": ["case_id"],
-    }.get(name, ["case_id", "proposal_id"])
-    if "case_id" in pattern:
-        kwargs["case_id"] = case.pk
-    if "proposal_id" in pattern:
-        kwargs["proposal_id"] = proposal.pk
-    return kwargs
+    if name in CASE_ONLY:
+        return {"case_id": case.pk}
+    if name in PROPOSAL_ONLY:
+        return {"proposal_id": proposal.pk}
+    return {"case_id": case.pk, "proposal_id": proposal.pk}
 
 
 @pytest.mark.parametrize(("name", "method", "data", "outsider"), ROUTES)
@@ -91,7 +99,11 @@ def test_outsiders_get_404_and_are_audited(
     actor = espoo_worker if outsider == "municipality" else north_officer
     before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
     url = reverse(name, kwargs=_kwargs(name, case, proposal))
-    response = getattr(client_for(actor), method)(url, data or {})
+    client = client_for(actor)
+    if name.startswith("api-") and method == "post":
+        response = client.post(url, data or {}, content_type="application/json")
+    else:
+        response = getattr(client, method)(url, data or {})
     assert response.status_code == 404
     assert b"147-90000001" not in response.content
     denied = AuditEvent.objects.filter(
