@@ -258,6 +258,23 @@ TASKS = {
 }
 
 DEMO_MODE = env("DEMO_MODE")
+_email = env.email_url("EMAIL_URL")
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            key.lower(): _email[f"EMAIL_{key}"]
+            for key in ("HOST", "PORT", "USE_TLS", "USE_SSL")
+            if _email.get(f"EMAIL_{key}") not in (None, "")
+        }
+        | (
+            {"username": _email["EMAIL_HOST_USER"], "password": _email["EMAIL_HOST_PASSWORD"]}
+            if _email.get("EMAIL_HOST_USER")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -137,7 +137,10 @@ class CaseImportApi(ActorAPIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        request={"text/csv": {"type": "string"}, "application/json": {"type": "array", "items": {"type": "object"}}},
+        request={
+            "text/csv": {"type": "string"},
+            "application/json": {"type": "array", "items": {"type": "object"}},
+        },
         responses={200: dict},
     )
     def post(self, request):

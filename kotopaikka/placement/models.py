@@ -284,6 +284,7 @@ class Proposal(models.Model):
     )
     decline_note = models.CharField(_("note"), max_length=500, blank=True)
     placement_decided_on = models.DateField(_("placement decision"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
 
     class Meta:
         ordering = ["-proposed_at"]
