@@ -65,3 +65,21 @@ def record_event(
         head.seq, head.hash = values["seq"], digest
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def record_denial(
+    *, actor: Any, object_type: str, object_id: object, purpose: str, person_id: object = None
+) -> AuditEvent:
+    """Audit a refused attempt to reach an object outside the actor's scope (answered with 404).
+
+    Call it before (never inside) the transaction of the refused change, or the rollback takes
+    the event with it.
+    """
+    return record_event(
+        actor=actor,
+        action=AuditEvent.Action.DENIED,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        person_id=person_id,
+        detail={"purpose": purpose, "reason": "not found or outside scope"},
+    )

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op, PersonView
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_event
+from kotopaikka.audit.services import record_denial, record_event
 
 from . import fields
 from .errors import PersonNotFound
@@ -53,13 +53,8 @@ def person_get(*, actor: Actor, person_id: uuid.UUID | str, purpose: str = "view
     pk = _as_uuid(person_id)
     person = _detail_queryset().for_actor(actor).filter(pk=pk).first() if pk else None
     if person is None:
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DENIED,
-            object_type=OBJECT_TYPE,
-            object_id=str(person_id)[:64],
-            person_id=pk,
-            detail={"purpose": purpose, "reason": "not found or outside scope"},
+        record_denial(
+            actor=actor, object_type=OBJECT_TYPE, object_id=person_id, purpose=purpose, person_id=pk
         )
         raise PersonNotFound()
     record_event(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_event
+from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.core import crypto
 from kotopaikka.registry.models import Organisation
 
@@ -292,13 +292,8 @@ def _require_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) ->
     except ValueError:
         pk = None
     if pk is None or not Person.objects.for_actor(actor).filter(pk=pk).exists():
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DENIED,
-            object_type=OBJECT_TYPE,
-            object_id=str(person_id)[:64],
-            person_id=pk,
-            detail={"purpose": purpose, "reason": "not found or outside scope"},
+        record_denial(
+            actor=actor, object_type=OBJECT_TYPE, object_id=person_id, purpose=purpose, person_id=pk
         )
         raise PersonNotFound()
     return pk

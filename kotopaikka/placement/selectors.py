@@ -13,7 +13,7 @@ from django.utils import timezone
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_event
+from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
@@ -112,12 +112,7 @@ def case_get(*, actor: Actor, case_id) -> PlacementCase:
             .get(pk=pk)
         )
     if case is None:
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DENIED,
-            object_type=CASE,
-            object_id=str(case_id)[:64],
-        )
+        record_denial(actor=actor, object_type=CASE, object_id=case_id, purpose="view")
         raise CaseNotFound()
     identities = persons_visible(actor, case)
     record_event(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_event
+from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
@@ -303,13 +303,7 @@ def _require_case(actor: Actor, case_id, purpose: str) -> uuid.UUID:
     except ValueError:
         pk = None
     if pk is None or not PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DENIED,
-            object_type=CASE,
-            object_id=str(case_id)[:64],
-            detail={"purpose": purpose},
-        )
+        record_denial(actor=actor, object_type=CASE, object_id=case_id, purpose=purpose)
         raise CaseNotFound()
     return pk
 
@@ -409,13 +403,7 @@ def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
     except ValueError:
         pk = None
     if pk is None or not queryset.filter(pk=pk).exists():
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DENIED,
-            object_type=PROPOSAL,
-            object_id=str(proposal_id)[:64],
-            detail={"purpose": purpose},
-        )
+        record_denial(actor=actor, object_type=PROPOSAL, object_id=proposal_id, purpose=purpose)
         raise ProposalNotFound()
     return pk
 
@@ -587,12 +575,8 @@ def self_arranged_move_record(
     movable = (PlacementCase.Status.WAITING, PlacementCase.Status.PROPOSED)
     found = PlacementCase.objects.filter(reference=reference.strip(), status__in=movable).first()
     if found is None:
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.DENIED,
-            object_type=CASE,
-            object_id=reference.strip()[:64],
-            detail={"purpose": "self_arranged_move"},
+        record_denial(
+            actor=actor, object_type=CASE, object_id=reference.strip(), purpose="self_arranged_move"
         )
         raise CaseNotFound()
     with transaction.atomic():
