@@ -13,6 +13,9 @@ from kotopaikka.optimiser.model import DIMENSIONS
 from .models import DIMENSION_LABELS, Need, PlacementCase, Proposal
 from .services import CaseData, MemberData
 
+#: yes/no in the three languages of the form
+YES_NO = {"yes": True, "kyllä": True, "ja": True, "no": False, "ei": False, "nej": False}
+
 
 def _codes(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
@@ -67,8 +70,8 @@ class CaseForm(forms.Form):
                         education_years=int(parts[2]) if parts[2] else None,
                         work_experience_years=int(parts[3]) if parts[3] else None,
                         languages=_codes(parts[4]),
-                        literate={"yes": True, "no": False}.get(parts[5].lower()),
-                        unaccompanied_minor=parts[6].lower() == "yes",
+                        literate=YES_NO.get(parts[5].lower()),
+                        unaccompanied_minor=YES_NO.get(parts[6].lower()) is True,
                     )
                 )
             except ValueError:

@@ -88,19 +88,20 @@ def free_places_map(rows) -> str:
     legend = [
         (NO_AGREEMENT, _("no agreement")),
         (SCALE[0][1], _("full or over")),
-        (SCALE[1][1], _("under 10 % free")),
-        (SCALE[2][1], _("10–30 % free")),
-        (SCALE[3][1], _("30–60 % free")),
-        (SCALE[4][1], _("over 60 % free")),
+        (SCALE[1][1], _("free: under 10 %")),
+        (SCALE[2][1], _("free: 10–30 %")),
+        (SCALE[3][1], _("free: 30–60 %")),
+        (SCALE[4][1], _("free: over 60 %")),
     ]
     legend_svg = "".join(
         f'<rect x="{WIDTH + 10}" y="{20 + i * 22}" width="14" height="14" fill="{c}" stroke="#666" stroke-width="0.5"/>'
         f'<text x="{WIDTH + 30}" y="{31 + i * 22}" font-size="12">{escape(str(label))}</text>'
         for i, (c, label) in enumerate(legend)
     )
+    title = _("Free municipal places by municipality")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH + 160} {HEIGHT}" role="img" '
-        f'aria-labelledby="map-title" class="kp-map"><title id="map-title">{escape(_("Free municipal places by municipality"))}</title>'
+        f'aria-labelledby="map-title" class="kp-map"><title id="map-title">{escape(title)}</title>'
         + "".join(shapes)
         + legend_svg
         + "</svg>"

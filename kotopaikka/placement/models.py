@@ -206,6 +206,11 @@ class PlacementCase(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def need_labels(self) -> list[str]:
+        """The needs in the user's language."""
+        return [str(Need(code).label) if code in Need.values else code for code in self.needs]
+
     def demand(self) -> dict[str, int]:
         """Use of each capacity dimension, exactly as the optimiser counts it."""
         members = list(self.members.all())

@@ -35,13 +35,18 @@ def due_for_reminder(today: dt.date) -> list[Proposal]:
     )
 
 
+def _language_of(municipality) -> str:
+    """Swedish for Swedish-speaking and Swedish-majority municipalities, else Finnish."""
+    return "sv" if municipality.language_status in ("sv", "sv-fi") else settings.LANGUAGE_CODE
+
+
 def send_reminders(today: dt.date | None = None) -> int:
     """Send today's reminders; returns how many proposals were reminded."""
     today = today or timezone.localdate()
     proposals = due_for_reminder(today)
     messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for proposal in proposals:
+    for proposal in proposals:
+        with translation.override(_language_of(proposal.municipality)):
             recipients = list(
                 RoleAssignment.objects.filter(
                     organisation__municipality=proposal.municipality,
@@ -69,8 +74,8 @@ def send_reminders(today: dt.date | None = None) -> int:
                 "deadline": proposal.deadline.strftime("%d.%m.%Y"),
             }
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
-        with transaction.atomic():
-            Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(reminded_on=today)
+    with transaction.atomic():
+        Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(reminded_on=today)
     send_mass_mail(messages, fail_silently=False)
     return len(proposals)
 

@@ -24,9 +24,10 @@ from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
 
-from .capacity import CapacityExceeded, usage_by_year
+from .capacity import CapacityExceeded, dimension_labels, usage_by_year
 from .errors import CaseNotFound, ProposalNotFound
 from .models import (
+    DIMENSION_LABELS,
     AgreementYear,
     Arrival,
     CaseMember,
@@ -134,7 +135,13 @@ def _holder(actor: Actor, kind: str) -> dict:
     if org.kind == Organisation.Kind.RECEPTION_CENTRE:
         if kind != PlacementCase.Kind.RECEPTION:
             raise ValidationError(
-                {"kind": [_("A reception centre sends placement applications only.")]}
+                {
+                    "kind": [
+                        _(
+                            "A reception centre registers only placement applications of its own residents."
+                        )
+                    ]
+                }
             )
         authority = (
             org.located_in.regional_authority_on(timezone.localdate()) if org.located_in else None
@@ -237,7 +244,7 @@ def agreement_save(
             if value is not None and value < 0:
                 errors.setdefault("years", []).append(
                     _("%(year)s: %(dimension)s cannot be negative.")
-                    % {"year": year, "dimension": dimension}
+                    % {"year": year, "dimension": DIMENSION_LABELS.get(dimension, dimension)}
                 )
     if errors:
         raise ValidationError(errors)
@@ -269,7 +276,7 @@ def agreement_save(
                     {
                         "years": [
                             _("%(year)s: places would fall below those already in use (%(dims)s).")
-                            % {"year": year, "dims": ", ".join(below)}
+                            % {"year": year, "dims": dimension_labels(below)}
                         ]
                     }
                 )
