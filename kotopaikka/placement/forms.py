@@ -162,6 +162,7 @@ class AgreementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     accepts_emergency_cases = forms.BooleanField(label=_("Accepts emergency cases"), required=False)
+    document = forms.FileField(label=_("Agreement document (PDF)"), required=False)
     wellbeing_county_consulted_on = forms.DateField(
         label=_("Wellbeing services county consulted on"),
         required=False,

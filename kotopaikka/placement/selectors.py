@@ -18,7 +18,7 @@ from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
 from .errors import CaseNotFound
-from .models import AgreementYear, PlacementCase, Proposal
+from .models import AgreementYear, PlacementAgreement, PlacementCase, Proposal
 from .services import CASE, PROPOSAL
 
 ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
@@ -257,3 +257,31 @@ def national_waiting(*, actor: Actor) -> WaitingFigures:
         median_days=statistics.median(days) if days else None,
         max_days=max(days) if days else None,
     )
+
+
+def agreement_get(*, actor: Actor, agreement_id: int):
+    """An agreement with its years and change history (django-auditlog), or 404.
+
+    Municipal staff see only their own municipality's agreement.
+    """
+    from auditlog.models import LogEntry
+    from django.http import Http404
+
+    require(actor, Op.AGREEMENT_VIEW)
+    queryset = PlacementAgreement.objects.select_related(
+        "municipality", "regional_authority"
+    ).prefetch_related("years")
+    if actor.organisation.kind == Organisation.Kind.MUNICIPALITY:
+        queryset = queryset.filter(municipality_id=actor.organisation.municipality_id)
+    agreement = queryset.filter(pk=agreement_id).first()
+    if agreement is None:
+        raise Http404
+    year_ids = [y.pk for y in agreement.years.all()]
+    history = [
+        *LogEntry.objects.get_for_object(agreement).select_related("actor"),
+        *LogEntry.objects.get_for_objects(
+            AgreementYear.objects.filter(pk__in=year_ids)
+        ).select_related("actor"),
+    ]
+    history.sort(key=lambda e: e.timestamp, reverse=True)
+    return agreement, history

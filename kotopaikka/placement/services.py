@@ -41,6 +41,7 @@ from .models import (
 CASE = "placement.PlacementCase"
 PROPOSAL = "placement.Proposal"
 DEFAULT_DECISION_DAYS = 14
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 # --- cases ---------------------------------------------------------------------------------
@@ -213,6 +214,7 @@ def agreement_save(
     services: list[str],
     accepts_emergency_cases: bool,
     wellbeing_county_consulted_on: dt.date | None,
+    document=None,
     is_synthetic: bool = False,
 ) -> PlacementAgreement:
     """Create or revise a municipality's agreement (same municipality and start date = revise).
@@ -226,6 +228,10 @@ def agreement_save(
         errors["municipality"] = [_("Not a municipality in your area.")]
     if valid_until and valid_until < valid_from:
         errors["valid_until"] = [_("The end date is before the start date.")]
+    if document is not None and (
+        not document.name.lower().endswith(".pdf") or document.size > MAX_DOCUMENT_BYTES
+    ):
+        errors["document"] = [_("The agreement document must be a PDF file of at most 10 MB.")]
     unknown = sorted(set(services) - set(Need.values))
     if unknown:
         errors["services"] = [_("Unknown services: %(codes)s.") % {"codes": ", ".join(unknown)}]
@@ -262,6 +268,10 @@ def agreement_save(
         agreement.accepts_emergency_cases = accepts_emergency_cases
         agreement.wellbeing_county_consulted_on = wellbeing_county_consulted_on
         agreement.is_synthetic = is_synthetic
+        if document is not None:
+            agreement.document.save(
+                f"{municipality.code}-{valid_from:%Y}.pdf", document, save=False
+            )
         agreement.save()
         for year, places in years.items():
             row, _created = AgreementYear.objects.select_for_update().get_or_create(

@@ -28,5 +28,11 @@ urlpatterns = [
     path("moves/new/", views.self_move, name="self_move"),
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/edit/", views.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
+    path(
+        "agreements/<int:agreement_id>/document/",
+        views.agreement_document,
+        name="agreement_document",
+    ),
     path("dashboard/", views.dashboard, name="dashboard"),
 ]

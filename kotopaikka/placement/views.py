@@ -7,7 +7,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -287,7 +287,9 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.AGREEMENT_MANAGE)
 def agreement_edit(request: HttpRequest) -> HttpResponse:
-    form = AgreementForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = AgreementForm(
+        request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -300,6 +302,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
                 services=list(d["services"]),
                 accepts_emergency_cases=d["accepts_emergency_cases"],
                 wellbeing_county_consulted_on=d["wellbeing_county_consulted_on"],
+                document=d["document"],
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -362,3 +365,24 @@ def _usage_csv(rows, year: int) -> HttpResponse:
             ]
         )
     return response
+
+
+@requires(Op.AGREEMENT_VIEW)
+def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement, history = selectors.agreement_get(actor=request.actor, agreement_id=agreement_id)
+    return render(
+        request, "placement/agreement_detail.html", {"agreement": agreement, "history": history}
+    )
+
+
+@requires(Op.AGREEMENT_VIEW)
+def agreement_document(request: HttpRequest, agreement_id: int) -> FileResponse:
+    """The signed agreement, served only to those who may see agreements (not from /media/)."""
+    agreement, _history = selectors.agreement_get(actor=request.actor, agreement_id=agreement_id)
+    if not agreement.document:
+        raise Http404
+    return FileResponse(
+        agreement.document.open("rb"),
+        as_attachment=True,
+        filename=f"agreement-{agreement.municipality.code}.pdf",
+    )

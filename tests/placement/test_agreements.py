@@ -1,0 +1,67 @@
+"""Agreement pages: the signed document is stored and served only to those who may see it, and
+each revision appears in the change history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kotopaikka.placement.models import PlacementAgreement
+
+pytestmark = pytest.mark.django_db
+YEAR = dt.date.today().year
+PDF = b"%PDF-1.4\n% synthetic test document\n"
+
+
+def _post(client, persons: int, document=None):
+    data = {"municipality": "091", "valid_from": f"{YEAR}-01-01", "year": YEAR, "persons": persons}
+    if document is not None:
+        data["document"] = document
+    return client.post(reverse("placement:agreement_edit"), data)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_document_is_stored_and_served_with_permission(
+    uusimaa_officer, helsinki_worker, espoo_worker, analyst, client_for
+):
+    response = _post(
+        client_for(uusimaa_officer), 10, SimpleUploadedFile("signed.pdf", PDF, "application/pdf")
+    )
+    assert response.status_code == 302
+    agreement = PlacementAgreement.objects.get(municipality__code="091")
+    url = reverse("placement:agreement_document", kwargs={"agreement_id": agreement.pk})
+    assert b"".join(client_for(uusimaa_officer).get(url).streaming_content) == PDF
+    assert client_for(helsinki_worker).get(url).status_code == 200
+    assert client_for(espoo_worker).get(url).status_code == 404
+    assert client_for(analyst).get(url).status_code == 403
+
+
+def test_only_pdf_documents_are_accepted(uusimaa_officer, client_for):
+    response = _post(
+        client_for(uusimaa_officer), 10, SimpleUploadedFile("notes.txt", b"hello", "text/plain")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["document"]
+    assert not PlacementAgreement.objects.exists()
+
+
+def test_revisions_are_versioned_and_shown_in_the_history(uusimaa_officer, client_for):
+    client = client_for(uusimaa_officer)
+    _post(client, 10)
+    _post(client, 14)
+    agreement = PlacementAgreement.objects.get(municipality__code="091")
+    assert agreement.version == 2
+    page = client.get(reverse("placement:agreement", kwargs={"agreement_id": agreement.pk}))
+    assert page.status_code == 200
+    history = page.context["history"]
+    assert any(e.changes_dict.get("persons") == ["10", "14"] for e in history), [
+        e.changes_dict for e in history
+    ]
+    assert all(e.actor_id == uusimaa_officer.user.pk for e in history)
