@@ -21,9 +21,11 @@ def ineligibility_reason(case: Case, muni: Municipality) -> tuple[str, str, dict
     services = set(muni.services)
     missing = [n for n in case.all_needs() if n not in services]
     if missing:
-        return ("need_not_met",
-                f"{muni.code} does not offer {', '.join(missing)}",
-                {"needs": missing})
+        return (
+            "need_not_met",
+            f"{muni.code} does not offer {', '.join(missing)}",
+            {"needs": missing},
+        )
     if muni.code in case.declined_by:
         return ("declined", f"{muni.code} has declined case {case.id}", {})
     if case.emergency and not muni.accepts_emergency:

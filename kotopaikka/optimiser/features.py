@@ -14,11 +14,26 @@ import numpy as np
 from .model import Member, Municipality
 
 MEMBER_FEATURES = (
-    "const", "age", "age_sq", "female", "education", "education_missing", "illiterate",
-    "work_experience", "english", "finnish_or_swedish", "swedish",
+    "const",
+    "age",
+    "age_sq",
+    "female",
+    "education",
+    "education_missing",
+    "illiterate",
+    "work_experience",
+    "english",
+    "finnish_or_swedish",
+    "swedish",
 )
-MUNI_BASE_FEATURES = ("const", "unemployment", "log_population", "urban", "swedish_speaking",
-                      "capital_region")
+MUNI_BASE_FEATURES = (
+    "const",
+    "unemployment",
+    "log_population",
+    "urban",
+    "swedish_speaking",
+    "capital_region",
+)
 
 # centring constants (roughly the means over the 308 municipalities of 2025)
 _UNEMP_MEAN, _UNEMP_SD = 9.35, 2.9
@@ -135,6 +150,7 @@ def _add_rows(out: np.ndarray, owner: np.ndarray, vals: np.ndarray) -> None:
     from scipy import sparse
 
     uniq, inv = np.unique(owner, return_inverse=True)
-    s = sparse.csr_matrix((np.ones(len(owner)), (inv, np.arange(len(owner)))),
-                          shape=(len(uniq), len(owner)))
+    s = sparse.csr_matrix(
+        (np.ones(len(owner)), (inv, np.arange(len(owner)))), shape=(len(uniq), len(owner))
+    )
     out[uniq] += s @ vals

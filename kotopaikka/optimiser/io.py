@@ -128,11 +128,33 @@ _CODE_RE = re.compile(r"[0-9]{3}")
 _TOKEN_RE = re.compile(r"[a-z][a-z0-9_]*")
 _LANG_RE = re.compile(r"[a-z]{2,3}")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CASE_KEYS = frozenset({"id", "members", "needs", "ties", "wishes", "available_from",
-                        "emergency", "declined_by", "linked_group", "locked_to", "source",
-                        "outcome"})
-_MEMBER_KEYS = frozenset({"age", "sex", "education_years", "work_experience_years",
-                          "languages", "literate", "unaccompanied_minor"})
+_CASE_KEYS = frozenset(
+    {
+        "id",
+        "members",
+        "needs",
+        "ties",
+        "wishes",
+        "available_from",
+        "emergency",
+        "declined_by",
+        "linked_group",
+        "locked_to",
+        "source",
+        "outcome",
+    }
+)
+_MEMBER_KEYS = frozenset(
+    {
+        "age",
+        "sex",
+        "education_years",
+        "work_experience_years",
+        "languages",
+        "literate",
+        "unaccompanied_minor",
+    }
+)
 
 
 def _is_int(v: object) -> bool:
@@ -146,20 +168,28 @@ def _int_in(v: object, lo: int, hi: int, nullable: bool = True) -> bool:
 
 
 def _str_list(v: object, rx: re.Pattern) -> bool:
-    return (type(v) is list and all(type(x) is str and rx.fullmatch(x) for x in v)
-            and len(set(v)) == len(v))
+    return (
+        type(v) is list
+        and all(type(x) is str and rx.fullmatch(x) for x in v)
+        and len(set(v)) == len(v)
+    )
 
 
 def _member_ok(m: object) -> bool:
     if type(m) is not dict or "age" not in m or not _MEMBER_KEYS.issuperset(m):
         return False
-    return (_int_in(m["age"], 0, 120, nullable=False)
-            and m.get("sex") in (None, "f", "m", "x")
-            and _int_in(m.get("education_years"), 0, 30)
-            and _int_in(m.get("work_experience_years"), 0, 80)
-            and _str_list(m.get("languages", []), _LANG_RE)
-            and m.get("literate") in (None, True, False)
-            and type(m.get("unaccompanied_minor", False)) is bool)
+    return (
+        _int_in(m["age"], 0, 120, nullable=False)
+        and (
+            m.get("sex") is None
+            or (type(m.get("sex")) is str and m["sex"] in "fmx" and len(m["sex"]) == 1)
+        )
+        and _int_in(m.get("education_years"), 0, 30)
+        and _int_in(m.get("work_experience_years"), 0, 80)
+        and _str_list(m.get("languages", []), _LANG_RE)
+        and (m.get("literate") is None or type(m.get("literate")) is bool)
+        and type(m.get("unaccompanied_minor", False)) is bool
+    )
 
 
 def fast_case_ok(c: object) -> bool:
@@ -171,12 +201,17 @@ def fast_case_ok(c: object) -> bool:
         return False
     if type(members) is not list or not members or not all(map(_member_ok, members)):
         return False
-    for key, rx in (("needs", _TOKEN_RE), ("ties", _CODE_RE), ("wishes", _CODE_RE),
-                    ("declined_by", _CODE_RE)):
+    for key, rx in (
+        ("needs", _TOKEN_RE),
+        ("ties", _CODE_RE),
+        ("wishes", _CODE_RE),
+        ("declined_by", _CODE_RE),
+    ):
         if key in c and not _str_list(c[key], rx):
             return False
-    if "available_from" in c and not (type(c["available_from"]) is str
-                                      and _DATE_RE.fullmatch(c["available_from"])):
+    if "available_from" in c and not (
+        type(c["available_from"]) is str and _DATE_RE.fullmatch(c["available_from"])
+    ):
         return False
     if type(c.get("emergency", False)) is not bool:
         return False
@@ -258,8 +293,16 @@ def _is_number(v: object) -> bool:
 def instance_from_dict(doc: Any, *, validate_schema: bool = True) -> Instance:
     """Build and check an :class:`Instance` from parsed JSON. Raises :class:`InstanceError`."""
     if not isinstance(doc, dict):
-        raise InstanceError([Issue("schema_violation", "instance", "(whole item)",
-                                   "an instance must be a JSON object")])
+        raise InstanceError(
+            [
+                Issue(
+                    "schema_violation",
+                    "instance",
+                    "(whole item)",
+                    "an instance must be a JSON object",
+                )
+            ]
+        )
     if validate_schema:
         issues = _schema_issues(_without_score_lists(doc), load_schema(INSTANCE_SCHEMA))
         if issues:
@@ -303,24 +346,38 @@ def _outcome_from_docs(inst: Instance, case_docs: list[dict]) -> list[Issue]:
         item = f"case {c['id']}"
         if isinstance(sc, list):
             if len(sc) != n_m:
-                issues.append(Issue("bad_scores", item, "outcome",
-                                    f"has {len(sc)} scores, the instance has {n_m} municipalities"))
+                issues.append(
+                    Issue(
+                        "bad_scores",
+                        item,
+                        "outcome",
+                        f"has {len(sc)} scores, the instance has {n_m} municipalities",
+                    )
+                )
                 continue
             if not all(map(_is_number, sc)):
                 k = next(k for k, v in enumerate(sc) if not _is_number(v))
-                issues.append(Issue("bad_scores", item, f"outcome[{k}]",
-                                    f"score {sc[k]!r} is not a number"))
+                issues.append(
+                    Issue("bad_scores", item, f"outcome[{k}]", f"score {sc[k]!r} is not a number")
+                )
                 continue
             out[i] = sc
         else:
             for code, v in sc.items():
                 j = m_idx.get(code)
                 if not _is_number(v):
-                    issues.append(Issue("bad_scores", item, f"outcome.{code}",
-                                        f"score {v!r} is not a number"))
+                    issues.append(
+                        Issue("bad_scores", item, f"outcome.{code}", f"score {v!r} is not a number")
+                    )
                 elif j is None:
-                    issues.append(Issue("unknown_municipality", item, f"outcome.{code}",
-                                        f"unknown municipality '{code}'"))
+                    issues.append(
+                        Issue(
+                            "unknown_municipality",
+                            item,
+                            f"outcome.{code}",
+                            f"unknown municipality '{code}'",
+                        )
+                    )
                 else:
                     out[i, j] = v
     inst.outcome = out
@@ -334,13 +391,25 @@ def semantic_issues(inst: Instance) -> list[Issue]:
     codes: dict[str, int] = {}
     for i, m in enumerate(inst.municipalities):
         if m.code in codes:
-            add(Issue("duplicate_id", f"municipality {m.code}", "code",
-                      f"municipality code '{m.code}' appears twice (items {codes[m.code]} and {i})"))
+            add(
+                Issue(
+                    "duplicate_id",
+                    f"municipality {m.code}",
+                    "code",
+                    f"municipality code '{m.code}' appears twice (items {codes[m.code]} and {i})",
+                )
+            )
         codes.setdefault(m.code, i)
         for d, v in m.capacity.items():
             if v is not None and v < 0:
-                add(Issue("negative_capacity", f"municipality {m.code}", f"capacity.{d}",
-                          f"capacity {d} is {v}; it must be 0 or more"))
+                add(
+                    Issue(
+                        "negative_capacity",
+                        f"municipality {m.code}",
+                        f"capacity.{d}",
+                        f"capacity {d} is {v}; it must be 0 or more",
+                    )
+                )
     seen_cases: set[str] = set()
     for c in inst.cases:
         item = f"case {c.id}"
@@ -352,15 +421,33 @@ def semantic_issues(inst: Instance) -> list[Issue]:
         for fname in ("ties", "wishes", "declined_by"):
             for k, code in enumerate(getattr(c, fname)):
                 if code not in codes:
-                    add(Issue("unknown_municipality", item, f"{fname}[{k}]",
-                              f"unknown municipality '{code}'"))
+                    add(
+                        Issue(
+                            "unknown_municipality",
+                            item,
+                            f"{fname}[{k}]",
+                            f"unknown municipality '{code}'",
+                        )
+                    )
         if c.locked_to is not None and c.locked_to not in codes:
-            add(Issue("unknown_municipality", item, "locked_to",
-                      f"unknown municipality '{c.locked_to}'"))
+            add(
+                Issue(
+                    "unknown_municipality",
+                    item,
+                    "locked_to",
+                    f"unknown municipality '{c.locked_to}'",
+                )
+            )
         for k, mem in enumerate(c.members):
             if mem.unaccompanied_minor and mem.age >= 18:
-                add(Issue("bad_member", item, f"members[{k}].unaccompanied_minor",
-                          f"an unaccompanied minor must be under 18, age is {mem.age}"))
+                add(
+                    Issue(
+                        "bad_member",
+                        item,
+                        f"members[{k}].unaccompanied_minor",
+                        f"an unaccompanied minor must be under 18, age is {mem.age}",
+                    )
+                )
     seen_regions: set[str] = set()
     used_regions = {m.region for m in inst.municipalities}
     total_share = 0.0
@@ -369,21 +456,45 @@ def semantic_issues(inst: Instance) -> list[Issue]:
             add(Issue("duplicate_id", f"region {r.code}", "code", f"region '{r.code}' twice"))
         seen_regions.add(r.code)
         if r.code not in used_regions:
-            add(Issue("unknown_region", f"region {r.code}", "code",
-                      f"no municipality is in region '{r.code}'"))
+            add(
+                Issue(
+                    "unknown_region",
+                    f"region {r.code}",
+                    "code",
+                    f"no municipality is in region '{r.code}'",
+                )
+            )
         if r.target_share is not None:
             total_share += r.target_share
     if total_share > 1 + 1e-9:
-        add(Issue("bad_target_shares", "instance", "regions",
-                  f"target shares add up to {total_share:.4f}, more than 1"))
+        add(
+            Issue(
+                "bad_target_shares",
+                "instance",
+                "regions",
+                f"target shares add up to {total_share:.4f}, more than 1",
+            )
+        )
     if inst.outcome is not None:
         if inst.outcome.shape != (len(inst.cases), len(inst.municipalities)):
-            add(Issue("bad_scores", "instance", "outcome",
-                      f"outcome matrix has shape {inst.outcome.shape}"))
+            add(
+                Issue(
+                    "bad_scores",
+                    "instance",
+                    "outcome",
+                    f"outcome matrix has shape {inst.outcome.shape}",
+                )
+            )
         elif not np.all(np.isfinite(inst.outcome)):
             i, j = np.argwhere(~np.isfinite(inst.outcome))[0]
-            add(Issue("bad_scores", f"case {inst.cases[i].id}", f"outcome[{j}]",
-                      "scores must be finite numbers"))
+            add(
+                Issue(
+                    "bad_scores",
+                    f"case {inst.cases[i].id}",
+                    f"outcome[{j}]",
+                    "scores must be finite numbers",
+                )
+            )
     for name in ("outcome", "tie", "wish", "placement", "emergency", "fairness"):
         if not math.isfinite(getattr(inst.weights, name)):
             add(Issue("schema_violation", "instance", f"weights.{name}", "must be finite"))
@@ -405,21 +516,38 @@ def _size_and_lock_issues(inst: Instance, codes: dict[str, int]) -> list[Issue]:
             groups[c.linked_group].append(c)
     for c in inst.cases:
         if c.size > max_persons:
-            issues.append(Issue("case_too_large", f"case {c.id}", "members",
-                                f"{c.size} persons, but the largest municipal capacity is "
-                                f"{max_persons:g} persons"))
+            issues.append(
+                Issue(
+                    "case_too_large",
+                    f"case {c.id}",
+                    "members",
+                    f"{c.size} persons, but the largest municipal capacity is "
+                    f"{max_persons:g} persons",
+                )
+            )
     for g, members in sorted(groups.items()):
         size = sum(c.size for c in members)
         if len(members) > 1 and size > max_persons and all(c.size <= max_persons for c in members):
-            issues.append(Issue("case_too_large", f"linked group {g}", "linked_group",
-                                f"linked cases {', '.join(c.id for c in members)} have {size} "
-                                f"persons together, but the largest municipal capacity is "
-                                f"{max_persons:g} persons"))
+            issues.append(
+                Issue(
+                    "case_too_large",
+                    f"linked group {g}",
+                    "linked_group",
+                    f"linked cases {', '.join(c.id for c in members)} have {size} "
+                    f"persons together, but the largest municipal capacity is "
+                    f"{max_persons:g} persons",
+                )
+            )
         locks = sorted({c.locked_to for c in members if c.locked_to is not None})
         if len(locks) > 1:
-            issues.append(Issue("lock_conflict", f"linked group {g}", "locked_to",
-                                f"linked cases are locked to different municipalities: "
-                                f"{', '.join(locks)}"))
+            issues.append(
+                Issue(
+                    "lock_conflict",
+                    f"linked group {g}",
+                    "locked_to",
+                    f"linked cases are locked to different municipalities: {', '.join(locks)}",
+                )
+            )
     if issues:
         return issues
     used = np.zeros_like(cap)
@@ -433,16 +561,26 @@ def _size_and_lock_issues(inst: Instance, codes: dict[str, int]) -> list[Issue]:
         j = codes[target]
         why = ineligibility_reason(c, inst.municipalities[j])
         if why is not None:
-            issues.append(Issue("locked_ineligible", f"case {c.id}", "locked_to",
-                                f"locked to {target}, but {why[1]}"))
+            issues.append(
+                Issue(
+                    "locked_ineligible",
+                    f"case {c.id}",
+                    "locked_to",
+                    f"locked to {target}, but {why[1]}",
+                )
+            )
         used[j] += np.asarray(c.demand(), dtype=float)
     over = np.argwhere(used > cap + 1e-9)
     for j, d in over:
         m = inst.municipalities[j]
-        issues.append(Issue("locked_over_capacity", f"municipality {m.code}",
-                            f"capacity.{DIMENSIONS[d]}",
-                            f"locked assignments use {used[j, d]:g} {DIMENSIONS[d]}, capacity is "
-                            f"{cap[j, d]:g}"))
+        issues.append(
+            Issue(
+                "locked_over_capacity",
+                f"municipality {m.code}",
+                f"capacity.{DIMENSIONS[d]}",
+                f"locked assignments use {used[j, d]:g} {DIMENSIONS[d]}, capacity is {cap[j, d]:g}",
+            )
+        )
     return issues
 
 
@@ -450,7 +588,9 @@ def load_instance(source: str | Path | bytes | dict, *, validate_schema: bool = 
     """Load an instance from a path, JSON text/bytes or an already parsed dict."""
     if isinstance(source, dict):
         return instance_from_dict(source, validate_schema=validate_schema)
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+    if isinstance(source, Path) or (
+        isinstance(source, str) and not source.lstrip().startswith("{")
+    ):
         path = Path(source)
         try:
             text = path.read_bytes()
@@ -469,11 +609,25 @@ def _drop_defaults(d: dict, defaults: dict) -> dict:
     return {k: v for k, v in d.items() if k not in defaults or defaults[k] != v}
 
 
-_CASE_DEFAULTS = {"needs": [], "ties": [], "wishes": [], "available_from": None,
-                  "emergency": False, "declined_by": [], "linked_group": None,
-                  "locked_to": None, "source": None}
-_MEMBER_DEFAULTS = {"sex": None, "education_years": None, "work_experience_years": None,
-                    "languages": [], "literate": None, "unaccompanied_minor": False}
+_CASE_DEFAULTS = {
+    "needs": [],
+    "ties": [],
+    "wishes": [],
+    "available_from": None,
+    "emergency": False,
+    "declined_by": [],
+    "linked_group": None,
+    "locked_to": None,
+    "source": None,
+}
+_MEMBER_DEFAULTS = {
+    "sex": None,
+    "education_years": None,
+    "work_experience_years": None,
+    "languages": [],
+    "literate": None,
+    "unaccompanied_minor": False,
+}
 
 
 def instance_to_dict(inst: Instance, *, include_outcome: bool = True) -> dict:
@@ -514,22 +668,36 @@ def instance_to_dict(inst: Instance, *, include_outcome: bool = True) -> dict:
             "id": c.id,
             "members": [
                 _drop_defaults(
-                    {"age": m.age, "sex": m.sex, "education_years": m.education_years,
-                     "work_experience_years": m.work_experience_years,
-                     "languages": list(m.languages), "literate": m.literate,
-                     "unaccompanied_minor": m.unaccompanied_minor},
+                    {
+                        "age": m.age,
+                        "sex": m.sex,
+                        "education_years": m.education_years,
+                        "work_experience_years": m.work_experience_years,
+                        "languages": list(m.languages),
+                        "literate": m.literate,
+                        "unaccompanied_minor": m.unaccompanied_minor,
+                    },
                     _MEMBER_DEFAULTS,
                 )
                 for m in c.members
             ],
         }
-        cd.update(_drop_defaults(
-            {"needs": list(c.needs), "ties": list(c.ties), "wishes": list(c.wishes),
-             "available_from": c.available_from, "emergency": c.emergency,
-             "declined_by": list(c.declined_by), "linked_group": c.linked_group,
-             "locked_to": c.locked_to, "source": c.source},
-            _CASE_DEFAULTS,
-        ))
+        cd.update(
+            _drop_defaults(
+                {
+                    "needs": list(c.needs),
+                    "ties": list(c.ties),
+                    "wishes": list(c.wishes),
+                    "available_from": c.available_from,
+                    "emergency": c.emergency,
+                    "declined_by": list(c.declined_by),
+                    "linked_group": c.linked_group,
+                    "locked_to": c.locked_to,
+                    "source": c.source,
+                },
+                _CASE_DEFAULTS,
+            )
+        )
         if has_outcome:
             cd["outcome"] = [float(v) for v in inst.outcome[i]]  # type: ignore[index]
         cases.append(cd)

@@ -60,20 +60,40 @@ def _theta(regions: Sequence[str]) -> np.ndarray:
     th = np.zeros((len(fnames), len(gnames)))
     f = {n: i for i, n in enumerate(fnames)}
     g = {n: i for i, n in enumerate(gnames)}
-    main = {"const": -0.6, "age": -0.15, "age_sq": -0.25, "female": -0.45, "education": 0.9,
-            "education_missing": -0.2, "illiterate": -0.6, "work_experience": 0.5,
-            "english": 0.35, "finnish_or_swedish": 0.6}
+    main = {
+        "const": -0.6,
+        "age": -0.15,
+        "age_sq": -0.25,
+        "female": -0.45,
+        "education": 0.9,
+        "education_missing": -0.2,
+        "illiterate": -0.6,
+        "work_experience": 0.5,
+        "english": 0.35,
+        "finnish_or_swedish": 0.6,
+    }
     for k, v in main.items():
         th[f[k], g["const"]] = v
-    muni_main = {"unemployment": -0.35, "log_population": 0.15, "urban": 0.1,
-                 "swedish_speaking": 0.05, "capital_region": 0.2}
+    muni_main = {
+        "unemployment": -0.35,
+        "log_population": 0.15,
+        "urban": 0.1,
+        "swedish_speaking": 0.05,
+        "capital_region": 0.2,
+    }
     for k, v in muni_main.items():
         th[f["const"], g[k]] = v
-    inter = {("education", "log_population"): 0.45, ("education", "unemployment"): -0.15,
-             ("work_experience", "unemployment"): -0.2, ("female", "urban"): 0.3,
-             ("english", "capital_region"): 0.35, ("swedish", "swedish_speaking"): 1.2,
-             ("illiterate", "log_population"): -0.3, ("age", "log_population"): -0.08,
-             ("education_missing", "urban"): -0.1}
+    inter = {
+        ("education", "log_population"): 0.45,
+        ("education", "unemployment"): -0.15,
+        ("work_experience", "unemployment"): -0.2,
+        ("female", "urban"): 0.3,
+        ("english", "capital_region"): 0.35,
+        ("swedish", "swedish_speaking"): 1.2,
+        ("illiterate", "log_population"): -0.3,
+        ("age", "log_population"): -0.08,
+        ("education_missing", "urban"): -0.1,
+    }
     for (a, b), v in inter.items():
         th[f[a], g[b]] = v
     rng = np.random.default_rng(20250101)
@@ -95,13 +115,12 @@ class Truth:
     @classmethod
     def for_municipalities(cls, munis: list[Municipality]) -> Truth:
         regions = tuple(sorted({m.region for m in munis}))
-        eff = np.array([
-            np.random.default_rng(int(m.code) + 7919).normal(0, 0.1) for m in munis
-        ])
+        eff = np.array([np.random.default_rng(int(m.code) + 7919).normal(0, 0.1) for m in munis])
         return cls(munis, regions, _theta(regions), eff)
 
-    def member_probabilities(self, members: Sequence[Member], muni_idx: np.ndarray,
-                             tie: np.ndarray) -> np.ndarray:
+    def member_probabilities(
+        self, members: Sequence[Member], muni_idx: np.ndarray, tie: np.ndarray
+    ) -> np.ndarray:
         """True employment probability of each member in the given municipality."""
         x = member_matrix(members)
         g = muni_matrix(self.municipalities, self.regions)[muni_idx]
@@ -115,8 +134,13 @@ class Truth:
         m_idx = {m.code: j for j, m in enumerate(self.municipalities)}
         ties = {i: [m_idx[t] for t in c.ties if t in m_idx] for i, c in enumerate(cases) if c.ties}
         return case_scores_from_logits(
-            len(cases), owner, member_matrix(members), self.theta,
-            muni_matrix(self.municipalities, self.regions), self.tie_effect, ties,
+            len(cases),
+            owner,
+            member_matrix(members),
+            self.theta,
+            muni_matrix(self.municipalities, self.regions),
+            self.tie_effect,
+            ties,
             muni_offset=self.muni_effect,
         )
 
@@ -149,6 +173,29 @@ def _apportion(weights: np.ndarray, total: int) -> np.ndarray:
     return base
 
 
+#: The smallest agreement the generator makes (a municipality agrees to a family's worth of
+#: places or to none); smaller shares are given to the other municipalities.
+MIN_AGREEMENT = 4
+
+
+def _apportion_min(weights: np.ndarray, total: int, minimum: int) -> np.ndarray:
+    """Apportion ``total`` so that every share is 0 or at least ``minimum``."""
+    w = weights.astype(float).copy()
+    while True:
+        out = _apportion(w, total)
+        small = (out > 0) & (out < minimum)
+        if not small.any() and not ((out == 0) & (w > 0)).any():
+            return out
+        if not small.any():
+            w[out == 0] = 0.0
+            continue
+        # drop the smallest-weight municipality among those below the minimum
+        cand = np.flatnonzero(small | ((out == 0) & (w > 0)))
+        w[cand[np.argmin(w[cand])]] = 0.0
+        if not (w > 0).any():
+            return _apportion(weights, total)
+
+
 def synthetic_municipalities(seed: int = 0) -> list[Municipality]:
     """Real municipalities with invented services (capacities are set by the generator)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 11]))
@@ -162,19 +209,30 @@ def synthetic_municipalities(seed: int = 0) -> list[Municipality]:
     for rm in reals:
         services = _services(rm, biggest[rm.wellbeing_county_code] == rm.code, rng)
         accepts = rm.population > 20_000 or rng.random() < 0.1
-        out.append(Municipality(
-            code=rm.code, name=rm.name_fi, region=rm.region_code,
-            capacity={d: None for d in DIMENSIONS} | {"persons": 0},
-            services=tuple(services), accepts_emergency=accepts,
-            attributes={"population": rm.population, "unemployment_pct": rm.unemployment_pct,
-                        "language": rm.language, "group": rm.group, "region": rm.region_code,
-                        "wellbeing_county": rm.wellbeing_county_code},
-        ))
+        out.append(
+            Municipality(
+                code=rm.code,
+                name=rm.name_fi,
+                region=rm.region_code,
+                capacity={d: None for d in DIMENSIONS} | {"persons": 0},
+                services=tuple(services),
+                accepts_emergency=accepts,
+                attributes={
+                    "population": rm.population,
+                    "unemployment_pct": rm.unemployment_pct,
+                    "language": rm.language,
+                    "group": rm.group,
+                    "region": rm.region_code,
+                    "wellbeing_county": rm.wellbeing_county_code,
+                },
+            )
+        )
     return out
 
 
-def set_capacities(munis: list[Municipality], cases: Sequence[Case], tightness: float,
-                   seed: int) -> None:
+def set_capacities(
+    munis: list[Municipality], cases: Sequence[Case], tightness: float, seed: int
+) -> None:
     """Invent agreed places so that persons capacity is ``tightness`` × the persons waiting.
 
     Large-family dwellings, unaccompanied-minor and emergency places are set from the demand
@@ -186,7 +244,8 @@ def set_capacities(munis: list[Municipality], cases: Sequence[Case], tightness: 
     pop = np.array([m.attributes["population"] for m in munis], dtype=float)
     urban = np.array([m.attributes["group"].startswith("Urban") for m in munis])
     w = pop**0.75 * (1 + 0.3 * urban) * rng.uniform(0.6, 1.4, len(munis))
-    persons = _apportion(w, round(tightness * tot[0]))
+    persons = _apportion_min(w, round(tightness * tot[0]), MIN_AGREEMENT)
+    w = np.where(persons > 0, w, 0.0)  # municipalities without an agreement get no places
     large = _apportion(w, math.ceil(1.1 * tot[2]))
     uam_ok = np.array(["unaccompanied_minor_housing" in m.services for m in munis])
     uam = _apportion(w * uam_ok, math.ceil(1.2 * tot[3]))
@@ -208,8 +267,9 @@ def set_capacities(munis: list[Municipality], cases: Sequence[Case], tightness: 
 # ------------------------------------------------------------------------ cases
 
 
-def _member(rng: np.random.Generator, profile: tuple, age: int, sex: str,
-            unaccompanied: bool = False) -> Member:
+def _member(
+    rng: np.random.Generator, profile: tuple, age: int, sex: str, unaccompanied: bool = False
+) -> Member:
     _, mean_edu, langs, en_rate = profile
     if age >= 18:
         edu = int(np.clip(rng.normal(mean_edu, 4.0), 0, 20))
@@ -224,11 +284,11 @@ def _member(rng: np.random.Generator, profile: tuple, age: int, sex: str,
             languages.append("fi")
         if rng.random() < 0.006:
             languages.append("sv")
-        return Member(age, sex, edu, work, tuple(dict.fromkeys(languages)), literate,
-                      unaccompanied)
+        return Member(age, sex, edu, work, tuple(dict.fromkeys(languages)), literate, unaccompanied)
     edu = max(0, min(age - 7, 12)) if age >= 7 else 0
-    return Member(age, sex, edu if age >= 7 else None, None, (langs[0],), age >= 8 or None,
-                  unaccompanied)
+    return Member(
+        age, sex, edu if age >= 7 else None, None, (langs[0],), age >= 8 or None, unaccompanied
+    )
 
 
 def _weighted_codes(rng, codes, p, k) -> tuple[str, ...]:
@@ -236,9 +296,15 @@ def _weighted_codes(rng, codes, p, k) -> tuple[str, ...]:
     return tuple(codes[i] for i in sorted(picks))
 
 
-def generate_cases(n: int, munis: list[Municipality], seed: int = 0, *,
-                   quota_share: float = 0.3, year: int = 2026,
-                   linked_share: float = 0.03) -> list[Case]:
+def generate_cases(
+    n: int,
+    munis: list[Municipality],
+    seed: int = 0,
+    *,
+    quota_share: float = 0.3,
+    year: int = 2026,
+    linked_share: float = 0.03,
+) -> list[Case]:
     """``n`` invented cases (families and persons travelling alone); ids ``S<seed>-<number>``."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 17]))
     codes = [m.code for m in munis]
@@ -255,11 +321,24 @@ def generate_cases(n: int, munis: list[Municipality], seed: int = 0, *,
         members: list[Member] = []
         quota = rng.random() < quota_share
         if size == 1 and rng.random() < 0.05:
-            members.append(_member(rng, profile, int(rng.integers(14, 18)),
-                                   str(rng.choice(["m", "f"], p=[0.8, 0.2])), unaccompanied=True))
+            members.append(
+                _member(
+                    rng,
+                    profile,
+                    int(rng.integers(14, 18)),
+                    str(rng.choice(["m", "f"], p=[0.8, 0.2])),
+                    unaccompanied=True,
+                )
+            )
         elif size == 1:
-            members.append(_member(rng, profile, int(rng.integers(18, 62)),
-                                   str(rng.choice(["m", "f"], p=[0.65, 0.35]))))
+            members.append(
+                _member(
+                    rng,
+                    profile,
+                    int(rng.integers(18, 62)),
+                    str(rng.choice(["m", "f"], p=[0.65, 0.35])),
+                )
+            )
         else:
             a1 = int(rng.integers(20, 55))
             two_parents = rng.random() < 0.75
@@ -269,8 +348,14 @@ def generate_cases(n: int, munis: list[Municipality], seed: int = 0, *,
             if size >= 5 and rng.random() < 0.2 and len(members) < size:
                 members.append(_member(rng, profile, int(rng.integers(58, 78)), "f"))
             while len(members) < size:
-                members.append(_member(rng, profile, int(rng.integers(0, min(18, a1 - 15))),
-                                       str(rng.choice(["m", "f"]))))
+                members.append(
+                    _member(
+                        rng,
+                        profile,
+                        int(rng.integers(0, min(18, a1 - 15))),
+                        str(rng.choice(["m", "f"])),
+                    )
+                )
         needs = []
         if rng.random() < 0.04:
             needs.append("specialised_health_care")
@@ -278,18 +363,30 @@ def generate_cases(n: int, munis: list[Municipality], seed: int = 0, *,
             needs.append("accessible_dwelling")
         if any("sv" in m.languages for m in members) and any(m.age < 16 for m in members):
             needs.append("swedish_schooling")
-        ties = _weighted_codes(rng, codes, p_tie, 1 + int(rng.random() < 0.2)) \
-            if rng.random() < 0.2 else ()
-        wishes = _weighted_codes(rng, codes, p_wish, int(rng.integers(1, 4))) \
-            if rng.random() < 0.15 else ()
+        ties = (
+            _weighted_codes(rng, codes, p_tie, 1 + int(rng.random() < 0.2))
+            if rng.random() < 0.2
+            else ()
+        )
+        wishes = (
+            _weighted_codes(rng, codes, p_wish, int(rng.integers(1, 4)))
+            if rng.random() < 0.15
+            else ()
+        )
         declined = _weighted_codes(rng, codes, p_wish, 1) if rng.random() < 0.01 else ()
-        emergency = bool(quota and rng.random() < 0.05 and
-                         not any(m.unaccompanied_minor for m in members))
+        emergency = bool(
+            quota and rng.random() < 0.05 and not any(m.unaccompanied_minor for m in members)
+        )
         day = start + dt.timedelta(days=int(rng.integers(0, 365)))
         i += 1
         case = Case(
-            id=f"S{seed}-{i:06d}", members=members, needs=tuple(sorted(needs)), ties=ties,
-            wishes=wishes, available_from=day.isoformat(), emergency=emergency,
+            id=f"S{seed}-{i:06d}",
+            members=members,
+            needs=tuple(sorted(needs)),
+            ties=ties,
+            wishes=wishes,
+            available_from=day.isoformat(),
+            emergency=emergency,
             declined_by=tuple(c for c in declined if c not in ties),
             source="quota" if quota else "reception_centre",
         )
@@ -297,21 +394,34 @@ def generate_cases(n: int, munis: list[Municipality], seed: int = 0, *,
         if len(cases) < n and rng.random() < linked_share / 2 and size <= 4:
             # a linked case: e.g. an adult sibling's household that must live nearby
             j = len(cases) - 1
-            twin_members = [_member(rng, profile, int(rng.integers(18, 50)),
-                                    str(rng.choice(["m", "f"])))]
+            twin_members = [
+                _member(rng, profile, int(rng.integers(18, 50)), str(rng.choice(["m", "f"])))
+            ]
             i += 1
-            twin = Case(id=f"S{seed}-{i:06d}", members=twin_members, ties=ties,
-                        available_from=case.available_from, source=case.source,
-                        linked_group=f"L{seed}-{i:06d}")
+            twin = Case(
+                id=f"S{seed}-{i:06d}",
+                members=twin_members,
+                ties=ties,
+                available_from=case.available_from,
+                source=case.source,
+                linked_group=f"L{seed}-{i:06d}",
+            )
             cases[j].linked_group = twin.linked_group
             cases.append(twin)
     return cases
 
 
-def generate_instance(n_cases: int, seed: int = 0, *, tightness: float = 0.95,
-                      scores: str = "truth", quota_share: float = 0.3,
-                      weights: Weights | None = None, fairness_targets: bool = False,
-                      model=None) -> Instance:
+def generate_instance(
+    n_cases: int,
+    seed: int = 0,
+    *,
+    tightness: float = 0.95,
+    scores: str = "truth",
+    quota_share: float = 0.3,
+    weights: Weights | None = None,
+    fairness_targets: bool = False,
+    model=None,
+) -> Instance:
     """An invented instance on the 308 real municipalities (labelled synthetic).
 
     ``scores``: ``"truth"`` (the synthetic ground truth), ``"model"`` (predictions of ``model``,
@@ -328,8 +438,13 @@ def generate_instance(n_cases: int, seed: int = 0, *, tightness: float = 0.95,
         tot = sum(persons.values())
         regions = [Region(r, "", round(v / tot, 4)) for r, v in sorted(persons.items())]
     inst = Instance(
-        municipalities=munis, cases=cases, weights=weights or Weights(), regions=regions,
-        name=f"synthetic-{n_cases}-seed{seed}", synthetic=True, note=SYNTHETIC_NOTE,
+        municipalities=munis,
+        cases=cases,
+        weights=weights or Weights(),
+        regions=regions,
+        name=f"synthetic-{n_cases}-seed{seed}",
+        synthetic=True,
+        note=SYNTHETIC_NOTE,
         period={"start": "2026-01-01", "end": "2026-12-31"},
     )
     if scores == "truth":
@@ -343,4 +458,3 @@ def generate_instance(n_cases: int, seed: int = 0, *, tightness: float = 0.95,
     elif scores != "none":
         raise ValueError(f"unknown scores option {scores!r}")
     return inst
-

@@ -21,17 +21,28 @@ def case(cid: str, size: int = 1, **kw) -> dict:
 
 
 def doc(munis: list[dict], cases: list[dict], **kw) -> dict:
-    d = {"format": "kotopaikka-placement-instance", "version": 1, "name": "test",
-         "municipalities": copy.deepcopy(munis), "cases": copy.deepcopy(cases)}
+    d = {
+        "format": "kotopaikka-placement-instance",
+        "version": 1,
+        "name": "test",
+        "municipalities": copy.deepcopy(munis),
+        "cases": copy.deepcopy(cases),
+    }
     d.update(kw)
     return d
 
 
 def small_doc() -> dict:
     return doc(
-        [muni("091", 6, services=["specialised_health_care"], accepts_emergency=True),
-         muni("049", 4, region="02"), muni("092", 3)],
-        [case("A", 3, outcome=[1.0, 0.5, 0.2]), case("B", 1, outcome=[0.3, 0.9, 0.1]),
-         case("C", 2, needs=["specialised_health_care"], outcome=[0.6, 0.6, 0.6]),
-         case("D", 4, outcome=[0.4, 0.8, 0.9])],
+        [
+            muni("091", 6, services=["specialised_health_care"], accepts_emergency=True),
+            muni("049", 4, region="02"),
+            muni("092", 3),
+        ],
+        [
+            case("A", 3, outcome=[1.0, 0.5, 0.2]),
+            case("B", 1, outcome=[0.3, 0.9, 0.1]),
+            case("C", 2, needs=["specialised_health_care"], outcome=[0.6, 0.6, 0.6]),
+            case("D", 4, outcome=[0.4, 0.8, 0.9]),
+        ],
     )

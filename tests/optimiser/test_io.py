@@ -13,6 +13,8 @@ from jsonschema import Draft202012Validator
 
 from kotopaikka.optimiser.errors import InstanceError
 from kotopaikka.optimiser.io import (
+    _CASE_KEYS,
+    _MEMBER_KEYS,
     fast_case_ok,
     instance_digest,
     instance_to_dict,
@@ -64,7 +66,9 @@ def test_outcome_as_object_and_missing_rows():
 
 
 def test_malformed_json_names_line_and_column():
-    issue = one(refused('{"format": "kotopaikka-placement-instance",\n "cases": [}'), "malformed_json")
+    issue = one(
+        refused('{"format": "kotopaikka-placement-instance",\n "cases": [}'), "malformed_json"
+    )
     assert issue.field == "line 2 column 12"
 
 
@@ -195,14 +199,14 @@ _case_validator = Draft202012Validator(
     {"$defs": _case_schema["$defs"], **_case_schema["$defs"]["case"]}
 )
 _values = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=False, width=32),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.floats(allow_nan=False, width=32),
     st.sampled_from(["", "091", "x", "fi", "en", "quota", "2026-01-01", "abc_d", "A"]),
     st.lists(st.sampled_from(["091", "fi", "x", 3, "accessible_dwelling"]), max_size=3),
 )
-_keys = st.sampled_from(["id", "members", "needs", "ties", "wishes", "available_from",
-                         "emergency", "declined_by", "linked_group", "locked_to", "source",
-                         "outcome", "age", "sex", "education_years", "languages", "literate",
-                         "unaccompanied_minor", "bogus"])
+_keys = st.sampled_from([*sorted(_CASE_KEYS | _MEMBER_KEYS), "bogus"])
 
 
 @settings(max_examples=400, deadline=None)

@@ -1,0 +1,370 @@
+"""Primal heuristics: from a fractional LP solution to a feasible assignment.
+
+A class solution is kept sparse: arrays ``(k, m, cnt)`` = ``cnt`` units of class ``k`` in
+municipality ``m``.
+
+1. **Families** (every class except persons travelling alone) keep their integral LP parts;
+   the fractional ones are placed one by one, largest fractional mass first, where the LP put
+   most of them (or another municipality with a small reduced cost) if they fit.
+2. **Persons travelling alone** then fill the remaining places *optimally*: with the families
+   fixed, their problem is a transportation problem (persons and cases both count 1; an
+   unaccompanied minor or an emergency case passes through one extra arc), solved exactly and
+   integrally as a min-cost flow with OR-Tools.
+3. Optionally a small MIP (SciPy's HiGHS) re-decides the fractional families together with the
+   persons alone (continuous: given integral places their problem is integral), then step 2
+   makes their placement integral again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from .lp import LPSolution, Prices, build_model, reduced_profit
+from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
+from .problem import Problem
+
+_COST_SCALE = 1e6
+
+
+@dataclass
+class Sol:
+    """A sparse class solution."""
+
+    k: np.ndarray
+    m: np.ndarray
+    cnt: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Sol:
+        z = np.zeros(0, dtype=np.int64)
+        return cls(z, z.copy(), np.zeros(0))
+
+    @classmethod
+    def from_parts(cls, parts: list[Sol]) -> Sol:
+        if not parts:
+            return cls.empty()
+        k = np.concatenate([p.k for p in parts])
+        m = np.concatenate([p.m for p in parts])
+        c = np.concatenate([p.cnt for p in parts])
+        return cls(k, m, c).merged()
+
+    def merged(self) -> Sol:
+        """Sum duplicate (k, m) entries, drop zeros, sort by (k, m)."""
+        if len(self.k) == 0:
+            return self
+        key = self.k.astype(np.int64) * (int(self.m.max()) + 1) + self.m
+        uk, inv = np.unique(key, return_inverse=True)
+        cnt = np.bincount(inv.ravel(), weights=self.cnt)
+        first = np.zeros(len(uk), dtype=np.int64)
+        first[inv.ravel()[::-1]] = np.arange(len(key))[::-1]
+        keep = cnt > 1e-9
+        return Sol(self.k[first][keep], self.m[first][keep], cnt[keep])
+
+    def placed_per_class(self, K: int) -> np.ndarray:
+        return np.bincount(self.k, weights=self.cnt, minlength=K)
+
+
+def flow_classes(P: Problem) -> np.ndarray:
+    """Classes the min-cost flow can place exactly: one person, one case, no large dwelling,
+    at most one of (unaccompanied-minor place, emergency place)."""
+    A = P.A
+    return (
+        (A[:, PERSONS] == 1)
+        & (A[:, CASES] == 1)
+        & (A[:, LARGE] == 0)
+        & ((A[:, UAM] + A[:, EMERGENCY]) <= 1)
+    )
+
+
+def _floor_cap(v: np.ndarray, big: int) -> np.ndarray:
+    return np.where(np.isfinite(v), np.maximum(np.floor(v + 1e-9), 0), big).astype(np.int64)
+
+
+def fill_singles(
+    P: Problem,
+    cap: np.ndarray,
+    classes: np.ndarray,
+    counts: np.ndarray,
+    profit: np.ndarray | None = None,
+    allowed: np.ndarray | None = None,
+) -> Sol:
+    """Place ``counts`` units of the flow ``classes`` optimally into residual ``cap``.
+
+    ``profit`` (len(classes) × M) defaults to ``W``; ``allowed`` restricts the arcs (default:
+    every allowed pair that fits).
+    """
+    if len(classes) == 0:
+        return Sol.empty()
+    M = P.M
+    S = len(classes)
+    prof = P.W[classes] if profit is None else profit
+    ok = P.E[classes] if allowed is None else allowed & P.E[classes]
+    ok = ok & (cap[None, :, PERSONS] >= 1 - 1e-9) & (cap[None, :, CASES] >= 1 - 1e-9)
+    uam = P.A[classes, UAM] > 0
+    em = P.A[classes, EMERGENCY] > 0
+    ok &= ~(uam[:, None] & (cap[None, :, UAM] < 1 - 1e-9))
+    ok &= ~(em[:, None] & (cap[None, :, EMERGENCY] < 1 - 1e-9))
+    ok &= prof > 0  # never place at a loss (unplaced is worth 0)
+    kk, mm = np.nonzero(ok)
+    if len(kk) == 0:
+        return Sol.empty()
+    total = int(counts.sum())
+    big = total + 1
+    # nodes: classes [0, S) with their units as supply; municipality m: S+m; its UAM gate
+    # S+M+m and emergency gate S+2M+m; the sink S+3M. A class's arc straight to the sink
+    # (cost 0) is "unplaced".
+    sink = S + 3 * M
+    head = np.where(uam[kk], S + M + mm, np.where(em[kk], S + 2 * M + mm, S + mm))
+    tails = [kk, np.arange(S), S + M + np.arange(M), S + 2 * M + np.arange(M), S + np.arange(M)]
+    heads = [head, np.full(S, sink), S + np.arange(M), S + np.arange(M), np.full(M, sink)]
+    pc = np.minimum(_floor_cap(cap[:, PERSONS], big), _floor_cap(cap[:, CASES], big))
+    caps = [
+        counts[kk].astype(np.int64),
+        counts.astype(np.int64),
+        _floor_cap(cap[:, UAM], big),
+        _floor_cap(cap[:, EMERGENCY], big),
+        pc,
+    ]
+    costs = [
+        -np.round(prof[kk, mm] * _COST_SCALE).astype(np.int64),
+        np.zeros(S, np.int64),
+        np.zeros(M, np.int64),
+        np.zeros(M, np.int64),
+        np.zeros(M, np.int64),
+    ]
+    f = min_cost_flow.SimpleMinCostFlow()
+    arcs = f.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
+    )
+    supply = np.zeros(sink + 1, dtype=np.int64)
+    supply[:S] = counts.astype(np.int64)
+    supply[sink] = -total
+    f.set_nodes_supplies(np.arange(sink + 1), supply)
+    status = f.solve()
+    if status != f.OPTIMAL:
+        raise RuntimeError(f"min cost flow failed: {status}")
+    flows = f.flows(arcs[: len(kk)])
+    pos = flows > 0
+    return Sol(classes[kk[pos]], mm[pos], flows[pos].astype(float))
+
+
+def residual(P: Problem, sol: Sol, cap: np.ndarray | None = None) -> np.ndarray:
+    base = P.cap if cap is None else cap
+    return base - P.usage(sol.k, sol.m, sol.cnt)
+
+
+def round_lp(
+    P: Problem,
+    frac: Sol,
+    prices: Prices,
+    *,
+    rc_limit: float = 0.2,
+    fixed: Sol | None = None,
+    profit_adjust: bool = True,
+) -> Sol:
+    """Families: integral parts kept, fractional ones placed greedily; singles by flow.
+
+    ``frac`` is a fractional class solution (e.g. an LP's); ``fixed`` is already integral and
+    stays (it consumes capacity first).
+    """
+    K, M = P.K, P.M
+    single = flow_classes(P)
+    fixed = fixed or Sol.empty()
+    cap = residual(P, fixed)
+    fl = np.floor(frac.cnt + 1e-7)
+    fam = ~single[frac.k]
+    keep = fam & (fl > 0)
+    base = Sol(frac.k[keep], frac.m[keep], fl[keep])
+    cap = cap - P.usage(base.k, base.m, base.cnt)
+    if np.any(cap < -1e-6):
+        raise AssertionError("integral LP parts exceed capacity")
+    # fractional remainder of the families
+    rest = frac.cnt - fl
+    fk, fm, fr = frac.k[fam & (rest > 1e-7)], frac.m[fam & (rest > 1e-7)], rest[fam & (rest > 1e-7)]
+    placed_extra: list[tuple[int, int]] = []
+    if len(fk):
+        mass = np.bincount(fk, weights=fr * P.A[fk, PERSONS], minlength=K)
+        order = np.unique(fk)
+        order = order[np.lexsort((order, -mass[order]))]
+        taken = fixed.placed_per_class(K) + base.placed_per_class(K)
+        for k in order:
+            left = round(P.n[k] - taken[k])
+            if left <= 0:
+                continue
+            rp = reduced_profit(P, prices, np.array([k]), cap)[0]
+            u = max(0.0, float(np.max(rp))) if np.isfinite(rp).any() else 0.0
+            lp_mass = np.zeros(M)
+            sel = fk == k
+            np.add.at(lp_mass, fm[sel], fr[sel])
+            wants = int(np.ceil(lp_mass.sum() - 1e-7))
+            cand = np.flatnonzero(np.isfinite(rp) & ((lp_mass > 1e-7) | (u - rp <= rc_limit)))
+            cand = cand[np.lexsort((cand, -rp[cand], -lp_mass[cand]))]
+            for m in cand:
+                if wants <= 0 or left <= 0:
+                    break
+                if np.all(P.A[k] <= cap[m] + 1e-9) and P.W[k, m] > 0:
+                    placed_extra.append((k, int(m)))
+                    cap[m] -= P.A[k]
+                    left -= 1
+                    wants -= 1
+    extra = (
+        Sol(
+            np.array([a for a, _ in placed_extra]),
+            np.array([b for _, b in placed_extra]),
+            np.ones(len(placed_extra)),
+        )
+        if placed_extra
+        else Sol.empty()
+    )
+    families = Sol.from_parts([fixed, base, extra])
+    return complete_with_singles(P, families, prices if profit_adjust else None)
+
+
+def complete_with_singles(P: Problem, families: Sol, prices: Prices | None = None) -> Sol:
+    """Keep ``families`` (whatever they contain of flow classes is dropped and re-placed) and
+    place all flow classes optimally into the remaining capacity."""
+    single = flow_classes(P)
+    keep = ~single[families.k]
+    fam = Sol(families.k[keep], families.m[keep], families.cnt[keep])
+    cap = residual(P, fam)
+    sk = np.flatnonzero(single)
+    profit = None
+    if prices is not None and P.has_fairness:
+        # fairness is not separable: steer the persons alone with the LP's regional prices
+        from .lp import fairness_adjustment
+
+        adj = fairness_adjustment(P, prices.mu)
+        if adj is not None:
+            profit = P.W[sk] + adj[None, :]
+    singles = fill_singles(P, cap, sk, P.n[sk], profit)
+    return Sol.from_parts([fam, singles])
+
+
+def fill_remaining(P: Problem, sol: Sol) -> Sol:
+    """Place still-unplaced units greedily wherever they fit with positive value."""
+    cap = residual(P, sol)
+    left = P.n - sol.placed_per_class(P.K)
+    add_k, add_m = [], []
+    for k in np.flatnonzero(left > 0.5)[np.argsort(-P.W.max(axis=1)[left > 0.5], kind="stable")]:
+        for _ in range(round(left[k])):
+            fits = P.E[k] & np.all(P.A[k][None, :] <= cap + 1e-9, axis=1) & (P.W[k] > 0)
+            if not fits.any():
+                break
+            m = int(np.argmax(np.where(fits, P.W[k], -np.inf)))
+            cap[m] -= P.A[k]
+            add_k.append(k)
+            add_m.append(m)
+    if not add_k:
+        return sol
+    return Sol.from_parts([sol, Sol(np.array(add_k), np.array(add_m), np.ones(len(add_k)))])
+
+
+def improve_with_mip(
+    P: Problem,
+    lp: LPSolution,
+    prices: Prices,
+    best: np.ndarray,
+    *,
+    time_limit: float,
+    rc_family: float = 0.1,
+    rc_single: float = 0.01,
+    seed: int = 0,
+) -> Sol | None:
+    """Re-decide fractional families (integer) with the persons alone (continuous) by MIP.
+
+    Families whose LP value is integral stay fixed. Columns: the LP's, plus pairs whose reduced
+    cost under ``prices`` is at most ``rc_family`` / ``rc_single``. ``best`` is max(0, max rp)
+    per class (the Lagrangian's per-class value). Returns ``None`` if the MIP found nothing.
+    """
+    t0 = time.perf_counter()
+    single = flow_classes(P)
+    frac = Sol(lp.k, lp.m, lp.x)
+    integral = np.abs(frac.cnt - np.round(frac.cnt)) < 1e-7
+    per_class_frac = np.bincount(frac.k, weights=~integral, minlength=P.K) > 0
+    fixed_mask = (~single[frac.k]) & ~per_class_frac[frac.k]
+    fixed = Sol(frac.k[fixed_mask], frac.m[fixed_mask], np.round(frac.cnt[fixed_mask]))
+    cap = residual(P, fixed)
+    free = np.flatnonzero(~np.isin(np.arange(P.K), np.unique(fixed.k)) | single)
+    free = free[(P.n[free] - fixed.placed_per_class(P.K)[free]) > 0.5]
+    if len(free) == 0:
+        return None
+    rp = reduced_profit(P, prices, free, cap)
+    rc = best[free][:, None] - rp
+    lim = np.where(single[free], rc_single, rc_family)[:, None]
+    in_lp = np.zeros((len(free), P.M), dtype=bool)
+    pos = np.searchsorted(free, frac.k)
+    hit = (pos < len(free)) & (free[np.minimum(pos, len(free) - 1)] == frac.k)
+    in_lp[pos[hit], frac.m[hit]] = True
+    ok = np.isfinite(rp) & ((rc <= lim) | in_lp) & (P.W[free] > 0)
+    ki, mi = np.nonzero(ok)
+    kg = free[ki]
+    nc = len(kg)
+    if nc == 0:
+        return None
+    left = P.n[free] - fixed.placed_per_class(P.K)[free]
+    mdl = build_model(P, free, ki, mi, cap, left)
+    integ = np.zeros(len(mdl.c))
+    integ[:nc] = ~single[kg]
+    remaining = time_limit - (time.perf_counter() - t0)
+    if remaining < 0.2:
+        return None
+    res = run_milp(mdl, integ, remaining)
+    if res.x is None:
+        return None
+    x = res.x[:nc]
+    fam_col = ~single[kg]
+    xf = np.where(fam_col, np.round(x), 0.0)
+    families = Sol.from_parts([fixed, Sol(kg[xf > 0.5], mi[xf > 0.5], xf[xf > 0.5])])
+    return complete_with_singles(P, families, prices)
+
+
+def run_milp(
+    mdl,
+    integrality: np.ndarray,
+    time_limit: float,
+    *,
+    gap: float = 1e-7,
+    node_limit: int | None = None,
+):
+    """SciPy's HiGHS MIP on a :class:`~kotopaikka.optimiser.lp.ModelArrays` model."""
+    cons = [LinearConstraint(mdl.A_ub, -np.inf, mdl.b_ub)]
+    if mdl.A_eq is not None:
+        cons.append(LinearConstraint(mdl.A_eq, mdl.b_eq, mdl.b_eq))
+    opts = {"time_limit": max(0.1, time_limit), "mip_rel_gap": gap, "disp": False}
+    if node_limit is not None:
+        opts["node_limit"] = node_limit
+    with quiet_native_output():
+        return milp(
+            mdl.c,
+            integrality=integrality,
+            bounds=Bounds(mdl.lb, mdl.ub),
+            constraints=cons,
+            options=opts,
+        )
+
+
+@contextlib.contextmanager
+def quiet_native_output():
+    """Silence native prints (HiGHS writes debug lines to the process's stdout)."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real stdout (e.g. captured): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)

@@ -1,0 +1,495 @@
+"""LP relaxation by column generation, and the Lagrangian bound that certifies every result.
+
+**The bound.** For any prices ``lam[m, d] ≥ 0`` on the capacities and any ``mu[r]`` in
+``[-rho, rho]`` on the regional deviations, every feasible assignment ``x`` has value at most
+
+    L(lam, mu) = const + Σ_k n_k · max(0, max_m rp[k, m]) + Σ_{m,d} cap[m, d] · lam[m, d]
+                 + Σ_r mu_r · (locked persons in r − t_r · all locked persons)
+
+with the *reduced profit* ``rp[k, m] = W[k, m] + s_k (mu_{r(m)} − Σ_r mu_r t_r) − A[k] · lam[m]``
+over the allowed pairs. (Relax the capacity constraints with ``lam`` and bound the fairness
+penalty ``−rho |z_r| ≤ mu_r z_r``; what is left separates by class.) ``lagrangian_bound``
+evaluates it over **all** pairs in chunks, so the bound never depends on which columns a solver
+looked at. With the duals of an optimal LP it equals the LP optimum.
+
+**The LP.** ``ColumnLP`` solves the LP relaxation over a growing set of columns with SciPy's
+HiGHS and prices all pairs of its classes after each solve (full pricing), stopping when no
+column has positive reduced cost: then the LP optimum over all pairs is proven.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import OptimizeResult, linprog
+
+from .problem import Problem
+
+PRICE_TOL = 1e-7
+_CHUNK_CELLS = 4_000_000  # reduced-profit cells per chunk (~32 MB of float64)
+
+
+@dataclass
+class Prices:
+    lam: np.ndarray  # (M, D) ≥ 0
+    mu: np.ndarray  # (R,) in [-rho, rho]
+
+    @classmethod
+    def zero(cls, P: Problem) -> Prices:
+        return cls(np.zeros((P.M, P.A.shape[1])), np.zeros(len(P.target)))
+
+    def clipped(self, P: Problem) -> Prices:
+        lam = np.where(np.isfinite(P.cap), np.maximum(self.lam, 0.0), 0.0)
+        mu = np.clip(self.mu, -P.rho, P.rho) if P.has_fairness else np.zeros(len(P.target))
+        return Prices(lam, mu)
+
+
+def fairness_adjustment(P: Problem, mu: np.ndarray) -> np.ndarray | None:
+    """Per-person adjustment of each municipality, mu_{r(m)} − Σ mu_r t_r (None if no term)."""
+    if not P.has_fairness or not np.any(mu):
+        return None
+    per_m = np.where(P.region >= 0, mu[np.maximum(P.region, 0)], 0.0)
+    return per_m - float(mu @ P.target)
+
+
+def reduced_profit(
+    P: Problem, prices: Prices, rows: np.ndarray | slice, cap: np.ndarray | None = None
+) -> np.ndarray:
+    """rp[k, m] for the given classes; -inf where not allowed."""
+    W = P.W[rows]
+    A = P.A[rows]
+    lam = prices.lam
+    rp = W - A @ lam.T
+    adj = fairness_adjustment(P, prices.mu)
+    if adj is not None:
+        rp += A[:, 0:1] * adj[None, :]
+    rp[~P.E[rows]] = -np.inf
+    if cap is not None:  # pairs that cannot fit the given (residual) capacity
+        for d in range(A.shape[1]):
+            need = A[:, d]
+            if np.any(need > 0):
+                rp[need[:, None] > cap[None, :, d] + 1e-9] = -np.inf
+    return rp
+
+
+def _chunks(P: Problem, idx: np.ndarray):
+    step = max(1, _CHUNK_CELLS // max(P.M, 1))
+    for s in range(0, len(idx), step):
+        yield idx[s : s + step]
+
+
+@dataclass
+class Bound:
+    value: float
+    best: np.ndarray  # (K,) max(0, max_m rp)
+    best_m: np.ndarray  # (K,) argmax (-1 if unplaced is best)
+    second: np.ndarray  # (K,) second best (including 0 for "unplaced")
+    prices: Prices
+
+
+def lagrangian_bound(P: Problem, prices: Prices, *, want_second: bool = False) -> Bound:
+    """L(lam, mu) over all pairs (a valid upper bound on every feasible assignment)."""
+    prices = prices.clipped(P)
+    K = P.K
+    best = np.zeros(K)
+    best_m = np.full(K, -1, dtype=np.int64)
+    second = np.zeros(K)
+    for ch in _chunks(P, np.arange(K)):
+        rp = reduced_profit(P, prices, ch)
+        if rp.shape[1] == 0:
+            continue
+        j = np.argmax(rp, axis=1)
+        v = rp[np.arange(len(ch)), j]
+        pos = v > 0
+        best[ch] = np.where(pos, v, 0.0)
+        best_m[ch] = np.where(pos, j, -1)
+        if want_second:
+            rp[np.arange(len(ch)), j] = -np.inf
+            v2 = rp.max(axis=1)
+            # second option: the other of (best municipality, unplaced), or the runner-up
+            second[ch] = np.where(pos, np.maximum(v2, 0.0), np.maximum(v, v2))
+    finite = np.isfinite(P.cap)
+    val = P.const + float(P.n @ best) + float((P.cap[finite] * prices.lam[finite]).sum())
+    if P.has_fairness:
+        val += float(prices.mu @ (P.locked_region_persons - P.target * P.locked_persons))
+    return Bound(val, best, best_m, second, prices)
+
+
+# ----------------------------------------------------------------------------- the LP
+
+
+@dataclass
+class LPSolution:
+    value: float  # LP optimum over the columns (plus const)
+    k: np.ndarray  # column class (global index)
+    m: np.ndarray  # column municipality
+    x: np.ndarray  # column value
+    u: np.ndarray  # (len(classes),) class-row duals
+    prices: Prices
+    proven: bool  # no column of these classes has positive reduced cost
+    rounds: int
+    columns: int
+    bound: float = math.inf  # best Lagrangian bound seen (only for the whole problem)
+    bound_prices: Prices | None = None
+
+
+@dataclass
+class ModelArrays:
+    """A restricted LP/MIP in SciPy form (minimisation of ``c @ x``)."""
+
+    c: np.ndarray
+    A_ub: sp.csr_matrix
+    b_ub: np.ndarray
+    A_eq: sp.csr_matrix | None
+    b_eq: np.ndarray | None
+    lb: np.ndarray
+    ub: np.ndarray
+    nk: int  # class rows
+    ncap: int  # capacity rows
+    act: np.ndarray  # (M, D) which capacities have a row
+    ncol: int  # assignment columns (the first ncol variables)
+
+
+def build_model(
+    P: Problem,
+    classes: np.ndarray,
+    col_k: np.ndarray,
+    col_m: np.ndarray,
+    cap: np.ndarray,
+    class_ub: np.ndarray,
+) -> ModelArrays:
+    """Rows: per class Σ_m x ≤ class_ub; per finite capacity Σ A x ≤ cap; with fairness the
+    deviation rows. ``col_k`` indexes ``classes``. Columns: x (≥ 0, ≤ n_k), then for fairness
+    P_r (free), T (free) and dev_r (≥ 0, cost rho)."""
+    kg = classes[col_k]
+    ncol = len(kg)
+    nk = len(classes)
+    A = P.A[kg]
+    D = P.A.shape[1]
+    finite = np.isfinite(cap)
+    demand_any = (P.A[classes] > 0).any(axis=0)
+    rowmap = np.full((P.M, D), -1, dtype=np.int64)
+    act = finite & demand_any[None, :]
+    rowmap[act] = np.arange(int(act.sum()))
+    ncap = int(act.sum())
+    rows_i, cols_i, vals = [col_k], [np.arange(ncol)], [np.ones(ncol)]
+    for d in range(D):
+        r = rowmap[col_m, d]
+        ok = (r >= 0) & (A[:, d] > 0)
+        rows_i.append(nk + r[ok])
+        cols_i.append(np.flatnonzero(ok))
+        vals.append(A[ok, d])
+    nfair = 0
+    fair = P.has_fairness
+    R = len(P.target)
+    nx = ncol + (2 * R + 1 if fair else 0)
+    c = np.concatenate([-P.W[kg, col_m], np.zeros(nx - ncol)])
+    b_ub = np.concatenate([class_ub, np.maximum(cap[act], 0.0)])
+    lb = np.zeros(nx)
+    ub = np.concatenate([P.n[kg], np.full(nx - ncol, np.inf)])
+    A_eq = b_eq = None
+    if fair:
+        pr, tv, dv = ncol, ncol + R, ncol + R + 1
+        c[dv : dv + R] = P.rho
+        s = A[:, 0]
+        reg = P.region[col_m]
+        has = reg >= 0
+        # equality rows: P_r - Σ s x (over columns in r) = 0 ; T - Σ s x = 0
+        er = np.concatenate([reg[has], np.full(ncol, R), np.arange(R), [R]])
+        ec = np.concatenate([np.flatnonzero(has), np.arange(ncol), pr + np.arange(R), [tv]])
+        ev = np.concatenate([-s[has], -s, np.ones(R), [1.0]])
+        A_eq = sp.csr_matrix((ev, (er, ec)), shape=(R + 1, nx))
+        b_eq = np.zeros(R + 1)
+        # deviation rows: ±(P_r - t_r T) - dev_r <= ∓(lrp_r - t_r lp)
+        base = nk + ncap
+        zr = P.locked_region_persons - P.target * P.locked_persons
+        for sign, off in ((1.0, 0), (-1.0, R)):
+            rows_i.append(base + off + np.repeat(np.arange(R), 3))
+            cols_i.append(
+                np.column_stack([pr + np.arange(R), np.full(R, tv), dv + np.arange(R)]).ravel()
+            )
+            vals.append(
+                np.column_stack([np.full(R, sign), -sign * P.target, np.full(R, -1.0)]).ravel()
+            )
+        b_ub = np.concatenate([b_ub, -zr, zr])
+        nfair = 2 * R
+        lb[pr : pr + R + 1] = -np.inf
+    A_ub = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_i))),
+        shape=(nk + ncap + nfair, nx),
+    )
+    return ModelArrays(c, A_ub, b_ub, A_eq, b_eq, lb, ub, nk, ncap, act, ncol)
+
+
+class ColumnLP:
+    """LP relaxation over ``classes`` (global class indices) with residual capacity ``cap``."""
+
+    def __init__(
+        self,
+        P: Problem,
+        classes: np.ndarray | None = None,
+        cap: np.ndarray | None = None,
+        *,
+        start: Prices | None = None,
+        fit_cap: np.ndarray | None = None,
+        first_columns: int = 8,
+        add_per_round: int = 3,
+        verbose: bool = False,
+        crossover: bool = True,
+    ):
+        self.verbose = verbose
+        self.crossover = crossover
+        self.P = P
+        self.classes = np.arange(P.K) if classes is None else np.asarray(classes)
+        self.cap = P.cap if cap is None else cap
+        # capacity for the static fit test (a sample LP scales ``cap`` but not the fit)
+        self.fit_cap = self.cap if fit_cap is None else fit_cap
+        self.start = (start or Prices.zero(P)).clipped(P)
+        self.first_columns = first_columns
+        self.add_per_round = add_per_round
+        n = len(self.classes)
+        self.inset = np.zeros((n, P.M), dtype=bool)
+        self.col_k = np.zeros(0, dtype=np.int64)  # local class index
+        self.col_m = np.zeros(0, dtype=np.int64)
+        self._seed_columns()
+
+    # -------------------------------------------------------------- columns
+    def _add(self, k_loc: np.ndarray, m: np.ndarray) -> int:
+        new = ~self.inset[k_loc, m]
+        k_loc, m = k_loc[new], m[new]
+        if len(k_loc):
+            # duplicates inside one batch
+            key = np.unique(k_loc * self.P.M + m)
+            k_loc, m = key // self.P.M, key % self.P.M
+            self.inset[k_loc, m] = True
+            self.col_k = np.concatenate([self.col_k, k_loc])
+            self.col_m = np.concatenate([self.col_m, m])
+        return len(k_loc)
+
+    def _per_muni_quota(self, factor: float) -> np.ndarray:
+        """How many classes each municipality should see: enough to fill its persons places."""
+        P = self.P
+        sizes = P.A[self.classes, 0]
+        mean = float((sizes * P.n[self.classes]).sum() / max(P.n[self.classes].sum(), 1))
+        cap = np.where(np.isfinite(self.cap[:, 0]), self.cap[:, 0], sizes.sum())
+        r = np.ceil(factor * cap / max(mean, 1.0)) + 2
+        return np.minimum(r, len(self.classes)).astype(np.int64)
+
+    def _select(self, score_of_chunk, per_class: int, per_muni: np.ndarray, thresh: float) -> int:
+        """Add, for every class, its ``per_class`` best columns and, for every municipality,
+        its ``per_muni[m]`` best classes (scores above ``thresh``). Returns the number added."""
+        P = self.P
+        rmax = int(per_muni.max()) if len(per_muni) else 0
+        best_v = np.full((0, P.M), -np.inf)
+        best_k = np.zeros((0, P.M), dtype=np.int64)
+        added = 0
+        for ch_loc in _chunks(P, np.arange(len(self.classes))):
+            sc = score_of_chunk(ch_loc)
+            if sc.size == 0:
+                continue
+            if per_class > 0:
+                top = _top_q(sc, min(per_class, P.M))
+                rows = np.repeat(np.arange(len(ch_loc)), top.shape[1])
+                cols = top.ravel()
+                ok = sc[rows, cols] > thresh
+                added += self._add(ch_loc[rows[ok]], cols[ok])
+            if rmax > 0:
+                r = min(rmax, len(ch_loc))
+                idx = (
+                    np.argpartition(-sc, r - 1, axis=0)[:r]
+                    if r < len(ch_loc)
+                    else (np.tile(np.arange(len(ch_loc))[:, None], (1, P.M)))
+                )
+                vals = np.take_along_axis(sc, idx, axis=0)
+                best_v = np.concatenate([best_v, vals])
+                best_k = np.concatenate([best_k, ch_loc[idx]])
+                if len(best_v) > rmax:
+                    keep = np.argpartition(-best_v, rmax - 1, axis=0)[:rmax]
+                    best_v = np.take_along_axis(best_v, keep, axis=0)
+                    best_k = np.take_along_axis(best_k, keep, axis=0)
+        if rmax > 0 and len(best_v):
+            order = np.argsort(-best_v, axis=0, kind="stable")
+            rank = np.empty_like(order)
+            np.put_along_axis(rank, order, np.arange(len(best_v))[:, None], axis=0)
+            ok = (best_v > thresh) & (rank < per_muni[None, :])
+            kk, mm = best_k[ok], np.nonzero(ok)[1]
+            added += self._add(kk, mm)
+        return added
+
+    def _seed_columns(self) -> None:
+        def score(ch_loc):
+            return reduced_profit(self.P, self.start, self.classes[ch_loc], self.fit_cap)
+
+        self._select(score, self.first_columns, self._per_muni_quota(3.0), -np.inf)
+
+    def _price(self, prices: Prices, u: np.ndarray) -> tuple[int, float, float]:
+        """Add violated columns. Returns (number added, max violation, Lagrangian value of
+        these classes and capacities at ``prices``)."""
+        worst = [0.0]
+        best_sum = [0.0]
+        P = self.P
+
+        def score(ch_loc):
+            rp = reduced_profit(P, prices, self.classes[ch_loc], self.fit_cap)
+            if rp.shape[1]:
+                best_sum[0] += float(P.n[self.classes[ch_loc]] @ np.maximum(rp.max(axis=1), 0))
+            viol = rp - u[ch_loc][:, None]
+            viol[self.inset[ch_loc]] = -np.inf
+            if viol.size:
+                worst[0] = max(worst[0], float(viol.max()))
+            return viol
+
+        added = self._select(score, self.add_per_round, self._per_muni_quota(1.0), PRICE_TOL)
+        finite = np.isfinite(self.cap)
+        lag = P.const + best_sum[0] + float((self.cap[finite] * prices.lam[finite]).sum())
+        if P.has_fairness:
+            lag += float(prices.mu @ (P.locked_region_persons - P.target * P.locked_persons))
+        return added, worst[0], lag
+
+    # -------------------------------------------------------------- the LP model
+    def _solve_restricted(self, time_limit: float | None, crossover: bool = True):
+        P = self.P
+        mdl = build_model(P, self.classes, self.col_k, self.col_m, self.cap, P.n[self.classes])
+        c, A_ub, b_ub, A_eq, b_eq = mdl.c, mdl.A_ub, mdl.b_ub, mdl.A_eq, mdl.b_eq
+        ub = mdl.ub.copy()
+        ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
+        bounds = np.column_stack([mdl.lb, ub])
+        nk, ncap, act, R, D = mdl.nk, mdl.ncap, mdl.act, len(P.target), P.A.shape[1]
+        fair = P.has_fairness
+        if len(c) == 0:  # nothing can be placed: the LP is empty
+            res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0)
+            return res, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
+        opts: dict = {"presolve": True}
+        if time_limit is not None:
+            opts["time_limit"] = max(1.0, time_limit)
+        if not crossover:
+            opts["run_crossover"] = "off"  # central duals: fewer pricing rounds
+        args = dict(A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SciPy warns that it passes run_crossover on
+            res = linprog(c, method="highs-ipm", options=opts, **args)
+        if res.x is None or res.ineqlin is None:
+            res = linprog(c, method="highs-ds", options={"presolve": True}, **args)
+        if res.x is None:
+            raise RuntimeError(f"LP failed: {res.message}")
+        y = -np.asarray(res.ineqlin.marginals)
+        u = np.maximum(y[:nk], 0.0)
+        lam = np.zeros((P.M, D))
+        lam[act] = np.maximum(y[nk : nk + ncap], 0.0)
+        mu = np.zeros(R)
+        if fair:
+            alpha, beta = y[nk + ncap : nk + ncap + R], y[nk + ncap + R :]
+            mu = np.clip(beta - alpha, -P.rho, P.rho)
+        return res, u, Prices(lam, mu)
+
+    def solve(
+        self,
+        *,
+        time_limit: float | None = None,
+        max_rounds: int = 60,
+        stop_gap: float = 0.0,
+    ) -> LPSolution:
+        """Column generation. If this LP covers the whole problem (all classes, full residual
+        capacity), every round also yields a valid Lagrangian bound; the loop stops when that
+        bound is within ``stop_gap`` (relative) of the restricted LP value, when no column
+        prices out (LP optimum proven) or at the limits."""
+        t0 = time.perf_counter()
+        rounds = 0
+        proven = False
+        best_bound, best_prices = math.inf, None
+        while True:
+            rounds += 1
+            left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+            res, u, prices = self._solve_restricted(left, crossover=self.crossover)
+            solved = len(self.col_k)  # columns of this LP (pricing appends more)
+            added, worst, lag = self._price(prices, u)
+            lp_value = -float(res.fun) + self.P.const
+            if lag < best_bound:
+                best_bound, best_prices = lag, prices
+            if self.verbose:
+                print(
+                    f"    round {rounds}: cols {len(self.col_k)} lp {lp_value:.4f} "
+                    f"L {lag:.4f} added {added} worst {worst:.4g} "
+                    f"t {time.perf_counter() - t0:.2f}"
+                )
+            if added == 0:
+                proven = True
+                break
+            if self.is_whole and best_bound - lp_value <= stop_gap * max(abs(best_bound), 1e-9):
+                break
+            if rounds >= max_rounds or (
+                time_limit is not None and time.perf_counter() - t0 > time_limit
+            ):
+                break
+        x = np.asarray(res.x[:solved])
+        keep = x > 1e-9
+        if proven:
+            best_bound, best_prices = min(best_bound, lp_value), prices
+        return LPSolution(
+            value=lp_value,
+            k=self.classes[self.col_k[:solved][keep]],
+            m=self.col_m[:solved][keep],
+            x=x[keep],
+            u=u,
+            prices=prices,
+            proven=proven,
+            rounds=rounds,
+            columns=len(self.col_k),
+            bound=best_bound if self.is_whole else math.inf,
+            bound_prices=best_prices if self.is_whole else None,
+        )
+
+    @property
+    def is_whole(self) -> bool:
+        """True if this LP is the relaxation of the whole problem (its Lagrangian is a bound)."""
+        return len(self.classes) == self.P.K and self.cap is self.P.cap
+
+
+def _top_q(a: np.ndarray, q: int) -> np.ndarray:
+    """Column indices of the q largest entries of each row (unordered)."""
+    n = a.shape[1]
+    if q >= n:
+        return np.tile(np.arange(n), (a.shape[0], 1))
+    return np.argpartition(-a, q - 1, axis=1)[:, :q]
+
+
+def solve_lp(
+    P: Problem,
+    *,
+    seed: int = 0,
+    base: int = 400,
+    shrink: int = 3,
+    time_limit: float | None = None,
+    stop_gap: float = 1e-6,
+    max_rounds: int = 60,
+    fit_cap: np.ndarray | None = None,
+    verbose: bool = False,
+) -> LPSolution:
+    """LP relaxation of the whole problem, started from prices of nested random samples.
+
+    A sample of 1/``shrink`` of the classes with capacities scaled by its share of the units
+    is solved first (recursively, down to ``base`` classes); its prices choose the first
+    columns of the next level. Samples only steer the column choice: the returned bound is
+    the Lagrangian of the whole problem.
+    """
+    fit = P.cap if fit_cap is None else fit_cap
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 101]))
+    levels = [np.arange(P.K)]
+    while len(levels[-1]) > base * shrink:
+        cur = levels[-1]
+        levels.append(np.sort(rng.choice(cur, len(cur) // shrink, replace=False)))
+    t0 = time.perf_counter()
+    start = None
+    total_units = float(P.n.sum())
+    for cls in reversed(levels[1:]):
+        frac = float(P.n[cls].sum()) / max(total_units, 1.0)
+        lp = ColumnLP(P, cls, P.cap * frac, fit_cap=fit, start=start, verbose=verbose)
+        start = lp.solve(max_rounds=15).prices
+    left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
+    lp = ColumnLP(P, start=start, fit_cap=fit, verbose=verbose)
+    return lp.solve(time_limit=left, stop_gap=stop_gap, max_rounds=max_rounds)

@@ -1,0 +1,232 @@
+"""The numeric problem the solvers work on.
+
+``compile_problem`` turns an :class:`Instance` into arrays:
+
+* **units**: a case, or a linked group merged into one super-case (demands added, eligibility
+  intersected, coefficients added). Locked units are removed: their capacity use and value are
+  fixed (``cap`` is the residual capacity, ``const`` their value).
+* **classes**: units that are exactly alike (same demand, same eligibility row, same coefficient
+  row) are aggregated into one class with a count. This is exact: any solution of the class
+  problem maps to a unit solution with the same value and vice versa.
+* ``W[k, m]`` coefficient, ``E[k, m]`` allowed (hard rules and a static capacity fit),
+  ``A[k, d]`` demand, ``cap[m, d]`` residual capacity (``inf`` = no separate limit).
+
+The fairness term is kept as data (``region`` per municipality, ``target`` shares, weight
+``rho``) for the solvers that handle it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .compat import eligibility_matrix
+from .model import DIMENSIONS, PERSONS, Instance
+from .scores import coefficient_matrix
+
+
+@dataclass
+class Problem:
+    inst: Instance
+    unit_cases: list[np.ndarray]  # case indices of each free unit
+    unit_class: np.ndarray  # class of each unit
+    locked: dict[int, int]  # case index -> municipality index
+    n: np.ndarray  # (K,) units per class
+    A: np.ndarray  # (K, D) demand per unit of the class
+    W: np.ndarray  # (K, M) coefficient per unit
+    E: np.ndarray  # (K, M) allowed
+    cap: np.ndarray  # (M, D) residual capacity, inf = unlimited
+    cap_full: np.ndarray  # (M, D) capacity before locks
+    const: float  # value of locked assignments (without fairness)
+    region: np.ndarray  # (M,) index into target, -1 = no target
+    target: np.ndarray  # (R,) target shares
+    rho: float  # fairness weight
+    locked_region_persons: np.ndarray  # (R,) persons locked into each target region
+    locked_persons: float
+    dims: np.ndarray = field(default_factory=lambda: np.arange(len(DIMENSIONS)))
+
+    @property
+    def K(self) -> int:
+        return len(self.n)
+
+    @property
+    def M(self) -> int:
+        return self.W.shape[1]
+
+    @property
+    def U(self) -> int:
+        return len(self.unit_cases)
+
+    @property
+    def has_fairness(self) -> bool:
+        return self.rho > 0 and len(self.target) > 0
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return self.A[:, PERSONS]
+
+    def fairness_penalty(self, region_persons: np.ndarray, total_persons: float) -> float:
+        """rho × Σ_r |P_r − t_r T| (persons include the locked ones)."""
+        if not self.has_fairness:
+            return 0.0
+        dev = (
+            region_persons
+            + self.locked_region_persons
+            - self.target * (total_persons + self.locked_persons)
+        )
+        return float(self.rho * np.abs(dev).sum())
+
+    def evaluate(self, x: np.ndarray) -> float:
+        """Objective of a class solution given as counts x[k, m] (dense or via (k, m, count))."""
+        val = self.const + float((self.W * x).sum())
+        if self.has_fairness:
+            persons_m = (x * self.sizes[:, None]).sum(axis=0)
+            val -= self.fairness_penalty(self.region_persons(persons_m), persons_m.sum())
+        return val
+
+    def evaluate_sparse(self, k: np.ndarray, m: np.ndarray, cnt: np.ndarray) -> float:
+        val = self.const + float((self.W[k, m] * cnt).sum())
+        if self.has_fairness:
+            persons_m = np.bincount(m, weights=self.sizes[k] * cnt, minlength=self.M)
+            val -= self.fairness_penalty(self.region_persons(persons_m), persons_m.sum())
+        return val
+
+    def region_persons(self, persons_m: np.ndarray) -> np.ndarray:
+        mask = self.region >= 0
+        return np.bincount(self.region[mask], weights=persons_m[mask], minlength=len(self.target))
+
+    def usage(self, k: np.ndarray, m: np.ndarray, cnt: np.ndarray) -> np.ndarray:
+        """(M, D) capacity used by a sparse class solution."""
+        out = np.zeros((self.M, self.A.shape[1]))
+        np.add.at(out, m, self.A[k] * cnt[:, None])
+        return out
+
+    def is_feasible(self, k: np.ndarray, m: np.ndarray, cnt: np.ndarray, tol: float = 1e-9) -> bool:
+        if len(k) == 0:
+            return True
+        if np.any(cnt < 0) or not np.all(self.E[k, m]):
+            return False
+        per_class = np.bincount(k, weights=cnt, minlength=self.K)
+        if np.any(per_class > self.n + tol):
+            return False
+        return bool(np.all(self.usage(k, m, cnt) <= self.cap + tol))
+
+
+def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
+    n_m = inst.n_municipalities
+    coef = coefficient_matrix(inst)
+    elig = eligibility_matrix(inst)
+    demand = inst.demand_matrix().astype(float)
+    cap_full = inst.capacity_matrix()
+    m_idx = inst.muni_index
+
+    # units: linked groups merged
+    groups: dict[str, list[int]] = {}
+    units: list[list[int]] = []
+    for i, c in enumerate(inst.cases):
+        if c.linked_group is None:
+            units.append([i])
+        else:
+            groups.setdefault(c.linked_group, []).append(i)
+    units += list(groups.values())
+    units.sort(key=lambda u: u[0])
+
+    locked: dict[int, int] = {}
+    free_units: list[np.ndarray] = []
+    cap = cap_full.copy()
+    const = 0.0
+    for u in units:
+        locks = [inst.cases[i].locked_to for i in u if inst.cases[i].locked_to is not None]
+        if locks:
+            j = m_idx[locks[0]]
+            for i in u:
+                locked[i] = j
+                cap[j] -= demand[i]
+                const += coef[i, j]
+        else:
+            free_units.append(np.array(u, dtype=np.int64))
+
+    n_u = len(free_units)
+    single = np.array([len(u) == 1 for u in free_units], dtype=bool)
+    first = np.array([u[0] for u in free_units], dtype=np.int64)
+    Wu = np.empty((n_u, n_m))
+    Eu = np.empty((n_u, n_m), dtype=bool)
+    Au = np.empty((n_u, len(DIMENSIONS)))
+    if n_u:
+        Wu[single] = coef[first[single]]
+        Eu[single] = elig[first[single]]
+        Au[single] = demand[first[single]]
+        for r in np.flatnonzero(~single):
+            u = free_units[r]
+            Wu[r] = coef[u].sum(axis=0)
+            Eu[r] = elig[u].all(axis=0)
+            Au[r] = demand[u].sum(axis=0)
+        # static fit: a unit can never go where its demand exceeds the residual capacity
+        for d in range(len(DIMENSIONS)):
+            need = Au[:, d]
+            if np.any(need > 0):
+                Eu &= ~(need[:, None] > cap[None, :, d] + 1e-9)
+    del coef, elig
+
+    if aggregate and n_u > 1:
+        unit_class, n, rep = _aggregate(Wu, Eu, Au)
+        W, E, A = Wu[rep], Eu[rep], Au[rep]
+        del Wu, Eu, Au
+    else:
+        unit_class = np.arange(n_u)
+        n = np.ones(n_u)
+        W, E, A = Wu, Eu, Au
+
+    # fairness
+    target_regions = [r for r in inst.regions if r.target_share is not None]
+    r_idx = {r.code: t for t, r in enumerate(target_regions)}
+    region = np.array([r_idx.get(m.region, -1) for m in inst.municipalities], dtype=np.int64)
+    target = np.array([r.target_share for r in target_regions], dtype=float)
+    lrp = np.zeros(len(target))
+    lp = 0.0
+    for i, j in locked.items():
+        s = float(demand[i, PERSONS])
+        lp += s
+        if region[j] >= 0:
+            lrp[region[j]] += s
+    return Problem(
+        inst=inst,
+        unit_cases=free_units,
+        unit_class=unit_class,
+        locked=locked,
+        n=n.astype(float),
+        A=A,
+        W=W,
+        E=E,
+        cap=cap,
+        cap_full=cap_full,
+        const=const,
+        region=region,
+        target=target,
+        rho=float(inst.weights.fairness),
+        locked_region_persons=lrp,
+        locked_persons=lp,
+    )
+
+
+def _aggregate(W: np.ndarray, E: np.ndarray, A: np.ndarray):
+    """Group identical rows of (A, E, W). Returns (class per unit, counts, representative)."""
+    key = np.concatenate(
+        [
+            np.ascontiguousarray(A).view(np.uint8).reshape(len(A), -1),
+            np.packbits(E, axis=1),
+            np.ascontiguousarray(np.where(E, W, 0.0)).view(np.uint8).reshape(len(W), -1),
+        ],
+        axis=1,
+    )
+    key = np.ascontiguousarray(key)
+    void = key.view(np.dtype((np.void, key.shape[1]))).ravel()
+    _, rep, inv, counts = np.unique(
+        void, return_index=True, return_inverse=True, return_counts=True
+    )
+    # order classes by their first unit so results do not depend on byte order
+    order = np.argsort(rep, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inv.ravel()], counts[order].astype(float), rep[order]

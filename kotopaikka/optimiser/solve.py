@@ -1,0 +1,280 @@
+"""The public entry point: ``solve(instance) -> Result`` with objective, bound and gap.
+
+Methods:
+
+* ``"exact"``: LP relaxation (column generation, proven over all pairs), a rounded incumbent,
+  reduced-cost fixing and HiGHS's MIP on the pairs that survive; optimal when the MIP
+  finishes, else the MIP's bound is reported.
+* ``"decompose"``: LP relaxation (whole, or sample prices plus a working-set LP for very large
+  instances), rounding with an exact min-cost flow for persons travelling alone, an optional
+  MIP improvement; the bound is the Lagrangian over all pairs.
+* ``"greedy"``: the manual baseline (first come, first served, to the most free places); the
+  bound is still computed so its gap is known.
+* ``"auto"``: ``exact`` up to :data:`EXACT_MAX_UNITS` units, else ``decompose``.
+
+Same input and seed give the same result, unless a time limit cuts a solver short (then the
+result can depend on the machine's speed; ``result.status`` says ``time_limit``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .exact import solve_reduced_mip
+from .greedy import greedy_units
+from .heuristic import Sol, fill_remaining, improve_with_mip, round_lp
+from .io import instance_digest
+from .lp import Prices, lagrangian_bound, solve_lp
+from .model import DIMENSIONS, Assignment, Instance, Result, relative_gap
+from .problem import Problem, compile_problem
+from .scores import components
+
+EXACT_MAX_UNITS = 600
+LP_MAX_CLASSES = 20_000
+METHODS = ("auto", "exact", "decompose", "greedy")
+
+Progress = Callable[[str, float], None]
+
+
+def _noop(stage: str, share: float) -> None:
+    return None
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    method: str = "auto",
+    target_gap: float = 1e-4,
+    explain: bool = True,
+    progress: Progress | None = None,
+) -> Result:
+    """Propose an assignment. Never raises for a valid instance (see ``io.load_instance``)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    prog = progress or _noop
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        timings[name] = round(time.perf_counter() - t0 - sum(timings.values()), 4)
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - t0)
+
+    prog("compile", 0.0)
+    P = compile_problem(instance)
+    lap("compile")
+    stats: dict = {
+        "units": P.U,
+        "classes": P.K,
+        "locked_cases": len(P.locked),
+        "pairs_allowed": int(P.E.sum()),
+    }
+    if method == "auto":
+        method = "exact" if P.U <= EXACT_MAX_UNITS else "decompose"
+
+    status = "heuristic"
+    if P.K == 0:
+        sol, bound, status = Sol.empty(), P.evaluate_sparse(*_empty3()), "optimal"
+        prices = Prices.zero(P)
+    else:
+        prog("lp", 0.05)
+        prices, frac, bound, lp_info = _relaxation(P, seed=seed, time_limit=0.6 * time_limit)
+        stats.update(lp_info)
+        lap("lp")
+        prog("round", 0.5)
+        sol = _greedy_sol(P) if method == "greedy" else fill_remaining(P, round_lp(P, frac, prices))
+        value = P.evaluate_sparse(sol.k, sol.m, sol.cnt)
+        lap("round")
+        if method == "exact":
+            prog("mip", 0.6)
+            B = lagrangian_bound(P, prices)
+            ex = solve_reduced_mip(P, B, sol, value, time_limit=max(0.5, left()))
+            stats.update(mip_status=ex.status, pairs_after_fixing=ex.pairs_kept)
+            if ex.sol is not None:
+                sol = ex.sol
+                value = P.evaluate_sparse(sol.k, sol.m, sol.cnt)
+            bound = min(bound, ex.bound)
+            status = "optimal" if ex.optimal else "time_limit"
+            lap("mip")
+        elif method == "decompose" and relative_gap(value, bound) > target_gap and left() > 1:
+            prog("improve", 0.7)
+            B = lagrangian_bound(P, prices)
+            lp_like = stats.pop("_lp")
+            better = improve_with_mip(P, lp_like, prices, B.best, time_limit=min(left() - 0.5, 20))
+            if better is not None:
+                better = fill_remaining(P, better)
+                v2 = P.evaluate_sparse(better.k, better.m, better.cnt)
+                if v2 > value + 1e-9 and P.is_feasible(better.k, better.m, better.cnt):
+                    sol, value = better, v2
+            lap("improve")
+        stats.pop("_lp", None)
+        bound = max(bound, value)  # numerical safety: a bound is never below a solution
+        if method != "exact":
+            status = "gap_met" if relative_gap(value, bound) <= target_gap else "heuristic"
+            if relative_gap(value, bound) == 0:
+                status = "optimal"
+    prog("result", 0.9)
+    unit_muni = classes_to_units(P, sol)
+    res = build_result(
+        P,
+        unit_muni,
+        bound=bound,
+        method=method,
+        status=status,
+        seed=seed,
+        time_limit=time_limit,
+        stats=stats,
+    )
+    lap("result")
+    if explain:
+        from .explain import explain_result
+
+        explain_result(res, instance, P=P, unit_muni=unit_muni, prices=prices)
+        lap("explain")
+    res.timings = timings
+    res.timings["total"] = round(time.perf_counter() - t0, 4)
+    prog("done", 1.0)
+    return res
+
+
+def _empty3():
+    z = np.zeros(0, dtype=np.int64)
+    return z, z, np.zeros(0)
+
+
+def _relaxation(P: Problem, *, seed: int, time_limit: float):
+    """(prices with the best bound, fractional solution, bound, info)."""
+    if P.K <= LP_MAX_CLASSES:
+        lp = solve_lp(P, seed=seed, time_limit=time_limit, stop_gap=1e-6)
+        prices = lp.bound_prices or lp.prices
+        bound = min(lp.bound, lagrangian_bound(P, prices).value)
+        info = {
+            "lp_value": lp.value,
+            "lp_rounds": lp.rounds,
+            "lp_columns": lp.columns,
+            "lp_proven": lp.proven,
+            "_lp": lp,
+        }
+        return prices, Sol(lp.k, lp.m, lp.x), bound, info
+    from .decompose import working_set_lp
+
+    big = working_set_lp(P, seed=seed, time_limit=time_limit)
+    info = {
+        "lp_value": big.lp.value,
+        "lp_rounds": big.rounds,
+        "lp_columns": big.lp.columns,
+        "working_set": big.working_set,
+        "lp_proven": False,
+        "_lp": big.lp,
+    }
+    return big.prices, big.frac, big.bound, info
+
+
+def _greedy_sol(P: Problem) -> Sol:
+    um = greedy_units(P)
+    placed = um >= 0
+    return Sol(P.unit_class[placed].astype(np.int64), um[placed], np.ones(int(placed.sum())))
+
+
+def classes_to_units(P: Problem, sol: Sol) -> np.ndarray:
+    """Municipality per free unit (-1 unplaced): the units of a class are given out in unit
+    order, to municipalities in index order (deterministic)."""
+    out = np.full(P.U, -1, dtype=np.int64)
+    if P.U == 0:
+        return out
+    units_of = [[] for _ in range(P.K)]
+    for u, k in enumerate(P.unit_class):
+        units_of[k].append(u)
+    order = np.lexsort((sol.m, sol.k))
+    nxt = np.zeros(P.K, dtype=np.int64)
+    for i in order:
+        k, m, c = int(sol.k[i]), int(sol.m[i]), round(sol.cnt[i])
+        for _ in range(c):
+            out[units_of[k][nxt[k]]] = m
+            nxt[k] += 1
+    return out
+
+
+def build_result(
+    P: Problem,
+    unit_muni: np.ndarray,
+    *,
+    bound: float,
+    method: str,
+    status: str,
+    seed: int,
+    time_limit: float | None,
+    stats: dict | None = None,
+) -> Result:
+    inst = P.inst
+    case_muni = np.full(inst.n_cases, -1, dtype=np.int64)
+    for i, j in P.locked.items():
+        case_muni[i] = j
+    for u, cases in enumerate(P.unit_cases):
+        case_muni[cases] = unit_muni[u]
+    codes = [m.code for m in inst.municipalities]
+    totals = dict.fromkeys(("outcome", "tie", "wish", "placement", "emergency"), 0.0)
+    assignments = []
+    used = np.zeros((inst.n_municipalities, len(DIMENSIONS)))
+    demand = inst.demand_matrix()
+    region_persons: dict[int, float] = {}
+    for i, c in enumerate(inst.cases):
+        j = int(case_muni[i])
+        if j < 0:
+            continue
+        comp = components(inst, i, j)
+        for key, v in comp.items():
+            totals[key] += v
+        used[j] += demand[i]
+        assignments.append(Assignment(c.id, codes[j], i in P.locked, sum(comp.values())))
+    objective = sum(totals.values())
+    if P.has_fairness:
+        persons_m = used[:, 0]
+        mask = P.region >= 0
+        rp = np.bincount(P.region[mask], weights=persons_m[mask], minlength=len(P.target))
+        dev = rp - P.target * persons_m.sum()
+        totals["fairness_penalty"] = -float(P.rho * np.abs(dev).sum())
+        objective += totals["fairness_penalty"]
+        region_persons = {int(r): float(v) for r, v in enumerate(rp)}
+    cap = inst.capacity_matrix()
+    usage = {}
+    for j, m in enumerate(inst.municipalities):
+        if used[j].any():
+            usage[m.code] = {
+                d: {
+                    "used": float(used[j, k]),
+                    "capacity": None if not np.isfinite(cap[j, k]) else float(cap[j, k]),
+                }
+                for k, d in enumerate(DIMENSIONS)
+                if used[j, k] > 0 or np.isfinite(cap[j, k])
+            }
+    bound = max(float(bound), objective)
+    st = dict(stats or {})
+    st["placed_cases"] = len(assignments)
+    st["unplaced_cases"] = inst.n_cases - len(assignments)
+    st["placed_persons"] = float(used[:, 0].sum())
+    if region_persons:
+        st["region_persons"] = region_persons
+    return Result(
+        instance_name=inst.name,
+        instance_digest=instance_digest(inst),
+        method=method,
+        status=status,
+        objective=float(objective),
+        bound=bound,
+        components={k: float(v) for k, v in totals.items()},
+        assignments=assignments,
+        unplaced=[],
+        usage=usage,
+        seed=seed,
+        time_limit=time_limit,
+        synthetic=inst.synthetic,
+        note=inst.note,
+        stats=st,
+    )

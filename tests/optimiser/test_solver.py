@@ -1,0 +1,95 @@
+"""Solvers: feasibility, valid bounds, brute-force optimality, determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from kotopaikka.optimiser.feasibility import check_assignment, objective_value
+from kotopaikka.optimiser.io import load_instance
+from kotopaikka.optimiser.results import load_result, result_to_dict
+from kotopaikka.optimiser.solve import solve
+from kotopaikka.optimiser.synthetic import generate_instance
+
+from .helpers import small_doc
+from .randominst import brute_force, random_instance
+
+TOL = 1e-6
+_settings = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def _check(inst, res):
+    a = res.assignment_map()
+    assert check_assignment(inst, a) == []
+    assert res.objective == pytest.approx(objective_value(inst, a), abs=TOL)
+    assert res.bound >= res.objective - TOL
+    return a
+
+
+@_settings
+@given(
+    seed=st.integers(0, 10_000),
+    n_cases=st.integers(1, 5),
+    n_munis=st.integers(1, 3),
+    fairness=st.booleans(),
+)
+def test_exact_matches_brute_force_and_bounds_are_valid(seed, n_cases, n_munis, fairness):
+    inst = random_instance(seed, n_cases, n_munis, fairness=fairness)
+    assume(inst is not None)
+    best, _ = brute_force(inst)
+    exact = solve(inst, method="exact", time_limit=20)
+    _check(inst, exact)
+    assert exact.objective == pytest.approx(best, abs=TOL)
+    assert exact.bound >= best - TOL
+    assert exact.status == "optimal"
+    for method in ("decompose", "greedy"):
+        res = solve(inst, method=method, time_limit=20)
+        _check(inst, res)
+        assert res.objective <= best + TOL
+        assert res.bound >= best - TOL  # the bound is valid for the true optimum
+
+
+@_settings
+@given(seed=st.integers(0, 10_000), n_cases=st.integers(5, 40), n_munis=st.integers(2, 8))
+def test_hard_constraints_hold_on_random_instances(seed, n_cases, n_munis):
+    inst = random_instance(seed, n_cases, n_munis)
+    assume(inst is not None)
+    for method in ("exact", "decompose", "greedy"):
+        res = solve(inst, method=method, time_limit=20)
+        a = _check(inst, res)
+        for c in inst.cases:  # locks kept, linked together (also in check_assignment)
+            if c.locked_to:
+                assert a[c.id] == c.locked_to
+        assert len(res.assignments) + len(res.unplaced) == inst.n_cases
+
+
+def test_small_instance_optimum():
+    inst = load_instance(small_doc())
+    res = solve(inst, method="exact")
+    best, _ = brute_force(inst)
+    assert res.objective == pytest.approx(best)
+    assert res.status == "optimal" and res.gap == 0
+
+
+def test_same_input_and_seed_give_identical_result_files():
+    inst = generate_instance(250, seed=5)
+    texts = [json.dumps(result_to_dict(solve(inst, seed=3, time_limit=60))) for _ in range(2)]
+    assert texts[0] == texts[1]
+    assert load_result(texts[0]).objective == json.loads(texts[0])["objective"]
+
+
+def test_decomposition_on_synthetic_year_is_feasible_with_small_gap():
+    inst = generate_instance(1200, seed=2)
+    res = solve(inst, method="decompose", time_limit=60)
+    _check(inst, res)
+    assert res.gap < 0.01
+    greedy = solve(inst, method="greedy", time_limit=60)
+    _check(inst, greedy)
+    assert greedy.objective < res.objective
