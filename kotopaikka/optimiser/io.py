@@ -384,7 +384,7 @@ def _outcome_from_docs(inst: Instance, case_docs: list[dict]) -> list[Issue]:
     return issues
 
 
-def semantic_issues(inst: Instance) -> list[Issue]:
+def semantic_issues(inst: Instance, *, size_checks: bool = True) -> list[Issue]:
     """Checks beyond the schema: references, sizes, locks, shares, scores."""
     issues: list[Issue] = []
     add = issues.append
@@ -500,11 +500,13 @@ def semantic_issues(inst: Instance) -> list[Issue]:
             add(Issue("schema_violation", "instance", f"weights.{name}", "must be finite"))
     if issues:  # references are broken: the checks below would only repeat them
         return issues
-    issues += _size_and_lock_issues(inst, codes)
+    issues += _size_and_lock_issues(inst, codes, size_checks)
     return issues
 
 
-def _size_and_lock_issues(inst: Instance, codes: dict[str, int]) -> list[Issue]:
+def _size_and_lock_issues(
+    inst: Instance, codes: dict[str, int], size_checks: bool = True
+) -> list[Issue]:
     from .compat import ineligibility_reason  # local import: compat imports model only
 
     issues: list[Issue] = []
@@ -514,7 +516,7 @@ def _size_and_lock_issues(inst: Instance, codes: dict[str, int]) -> list[Issue]:
     for c in inst.cases:
         if c.linked_group is not None:
             groups[c.linked_group].append(c)
-    for c in inst.cases:
+    for c in inst.cases if size_checks else ():
         if c.size > max_persons:
             issues.append(
                 Issue(
@@ -527,7 +529,8 @@ def _size_and_lock_issues(inst: Instance, codes: dict[str, int]) -> list[Issue]:
             )
     for g, members in sorted(groups.items()):
         size = sum(c.size for c in members)
-        if len(members) > 1 and size > max_persons and all(c.size <= max_persons for c in members):
+        too_big = size > max_persons and all(c.size <= max_persons for c in members)
+        if size_checks and len(members) > 1 and too_big:
             issues.append(
                 Issue(
                     "case_too_large",

@@ -23,10 +23,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .errors import InstanceError
 from .exact import solve_reduced_mip
 from .greedy import greedy_units
 from .heuristic import Sol, fill_remaining, improve_with_mip, round_lp
-from .io import instance_digest
+from .io import instance_digest, semantic_issues
 from .lp import Prices, lagrangian_bound, solve_lp
 from .model import DIMENSIONS, Assignment, Instance, Result, relative_gap
 from .problem import Problem, compile_problem
@@ -56,6 +57,10 @@ def solve(
     """Propose an assignment. Never raises for a valid instance (see ``io.load_instance``)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
+    issues = semantic_issues(instance, size_checks=False)
+    if issues:  # instances built in code skip load_instance: check them here (a case too
+        # large for every municipality is not refused here: it is reported as unplaced)
+        raise InstanceError(issues)
     prog = progress or _noop
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
