@@ -89,7 +89,7 @@ def test_unplaced_reasons():
             case("D", 3, outcome=[1.0, 1.0]),
         ],
     )
-    res, by_case, unplaced = _solve(d)
+    _res, by_case, unplaced = _solve(d)
     assert unplaced["A"].reason == "no_eligible_municipality"
     assert "specialised_health_care" in unplaced["A"].message
     assert unplaced["D"].reason == "capacity_full"
