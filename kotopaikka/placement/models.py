@@ -352,3 +352,46 @@ class SelfArrangedMove(models.Model):
     class Meta:
         verbose_name = _("self-arranged move")
         verbose_name_plural = _("self-arranged moves")
+
+
+class OptimiserRun(models.Model):
+    """One optimiser run: its inputs, parameters, objective, bound, proven gap and the proposed
+    assignments with their explanations."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    regional_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="optimiser_runs"
+    )
+    created_by = models.CharField(_("started by"), max_length=150)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    case_ids = models.JSONField(_("cases"), default=list)
+    locked = models.JSONField(_("locked pairs"), default=dict, blank=True)
+    excluded = models.JSONField(_("excluded pairs"), default=dict, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    progress = models.FloatField(_("progress"), default=0.0)
+    method = models.CharField(_("method"), max_length=20, blank=True)
+    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    bound = models.FloatField(_("upper bound"), null=True, blank=True)
+    gap = models.FloatField(_("proven gap"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("proposals sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("optimiser run")
+        verbose_name_plural = _("optimiser runs")

@@ -285,3 +285,73 @@ def agreement_get(*, actor: Actor, agreement_id: int):
     ]
     history.sort(key=lambda e: e.timestamp, reverse=True)
     return agreement, history
+
+
+# --- optimiser runs ---------------------------------------------------------------------------
+
+
+def optimiser_run_get(*, actor: Actor, run_id):
+    """A run of the actor's regional authority (read audited: it names cases), or 404."""
+    from django.http import Http404
+
+    from .models import OptimiserRun
+
+    require(actor, Op.OPTIMISER_RUN)
+    try:
+        run = OptimiserRun.objects.get(
+            pk=uuid.UUID(str(run_id)), regional_authority=actor.organisation
+        )
+    except (ValueError, OptimiserRun.DoesNotExist):
+        record_denial(
+            actor=actor, object_type="placement.OptimiserRun", object_id=run_id, purpose="view"
+        )
+        raise Http404 from None
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        object_type="placement.OptimiserRun",
+        object_id=run.pk,
+        subject_ids=run.case_ids,
+        fields=["result"],
+    )
+    return run
+
+
+def waiting_case_ids(*, actor: Actor) -> list[str]:
+    return [
+        str(pk)
+        for pk in PlacementCase.objects.for_actor(actor)
+        .filter(status=PlacementCase.Status.WAITING)
+        .values_list("pk", flat=True)
+    ]
+
+
+def run_rows(run) -> list[dict]:
+    """Result rows for the page: case reference and municipality names resolved."""
+    assignments = run.result.get("assignments", [])
+    unplaced = run.result.get("unplaced", [])
+    ids = [a["case"] for a in assignments] + [u["case"] for u in unplaced]
+    references = dict(PlacementCase.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    references = {str(k): v for k, v in references.items()}
+    codes = {a["municipality"] for a in assignments} | {
+        alt["municipality"]
+        for a in assignments
+        for alt in (a.get("explanation") or {}).get("alternatives", [])
+    }
+    names = {m.code: m.name for m in Municipality.objects.filter(code__in=codes)}
+    rows = [
+        {
+            **a,
+            "reference": references.get(a["case"], a["case"]),
+            "municipality_name": names.get(a["municipality"], a["municipality"]),
+            "alternatives": [
+                {**alt, "name": names.get(alt["municipality"], alt["municipality"])}
+                for alt in (a.get("explanation") or {}).get("alternatives", [])
+            ],
+        }
+        for a in assignments
+    ]
+    rows += [
+        {**u, "reference": references.get(u["case"], u["case"]), "unplaced": True} for u in unplaced
+    ]
+    return rows

@@ -35,4 +35,7 @@ urlpatterns = [
         name="agreement_document",
     ),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("runs/", views.run_start, name="run_start"),
+    path("runs/<uuid:run_id>/", views.run_detail, name="run"),
+    path("runs/<uuid:run_id>/send/", views.run_send, name="run_send"),
 ]

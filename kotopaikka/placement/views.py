@@ -19,7 +19,7 @@ from kotopaikka.core.decorators import requires
 from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.registry.models import Region
 
-from . import importing, selectors, services
+from . import importing, runs, selectors, services
 from .capacity import CapacityExceeded
 from .forms import (
     AgreementForm,
@@ -66,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": PlacementCase.Status.choices,
             "can_create": can(request.actor, Op.CASE_CREATE),
             "can_import": can(request.actor, Op.CASE_IMPORT),
+            "can_run": can(request.actor, Op.OPTIMISER_RUN),
         },
     )
 
@@ -386,3 +387,63 @@ def agreement_document(request: HttpRequest, agreement_id: int) -> FileResponse:
         as_attachment=True,
         filename=f"agreement-{agreement.municipality.code}.pdf",
     )
+
+
+@require_POST
+@requires(Op.OPTIMISER_RUN)
+def run_start(request: HttpRequest) -> HttpResponse:
+    """Start an optimiser run for all waiting cases (or a re-run with locks and exclusions)."""
+    time_limit = _int_or_none(request.POST.get("time_limit", "")) or 10
+    previous = request.POST.get("previous", "")
+    locked, excluded, case_ids = {}, {}, None
+    if previous:
+        old = selectors.optimiser_run_get(actor=request.actor, run_id=previous)
+        case_ids = [
+            c for c in old.case_ids if c in set(selectors.waiting_case_ids(actor=request.actor))
+        ]
+        for item in old.result.get("assignments", []):
+            choice = request.POST.get(f"pair-{item['case']}", "")
+            if choice == "lock":
+                locked[item["case"]] = item["municipality"]
+            elif choice == "exclude":
+                excluded.setdefault(item["case"], []).append(item["municipality"])
+        for case_id, municipalities in old.excluded.items():
+            excluded.setdefault(case_id, []).extend(municipalities)
+    try:
+        run = runs.optimiser_run_start(
+            actor=request.actor,
+            year=_year(request),
+            case_ids=case_ids,
+            time_limit=time_limit,
+            locked=locked,
+            excluded=excluded,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("placement:queue")
+    return redirect("placement:run", run_id=run.pk)
+
+
+@requires(Op.OPTIMISER_RUN)
+def run_detail(request: HttpRequest, run_id) -> HttpResponse:
+    run = selectors.optimiser_run_get(actor=request.actor, run_id=run_id)
+    context = {"run": run, "rows": selectors.run_rows(run)}
+    if request.headers.get("HX-Request"):
+        return render(request, "placement/_run_status.html", context)
+    return render(request, "placement/run.html", context)
+
+
+@require_POST
+@requires(Op.PROPOSAL_CREATE)
+def run_send(request: HttpRequest, run_id) -> HttpResponse:
+    try:
+        sent, not_sent = runs.optimiser_run_send(actor=request.actor, run_id=run_id)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("placement:run", run_id=run_id)
+    messages.success(request, _("%(n)s proposals sent.") % {"n": len(sent)})
+    for case_id, reason in not_sent.items():
+        messages.warning(request, f"{case_id}: {reason}")
+    return redirect("placement:queue")

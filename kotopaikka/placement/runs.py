@@ -1,0 +1,289 @@
+"""Optimiser runs: build an instance from the queue and the free places, solve it in the
+background (Django tasks, database worker), store the result with its explanations, and send
+the proposals.
+
+The optimiser itself (`kotopaikka.optimiser`) knows nothing of Django; this module is the only
+place that translates between the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kotopaikka.access.policy import Actor, require
+from kotopaikka.access.roles import Op
+from kotopaikka.audit.context import command_context
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.optimiser import model as om
+
+from .capacity import CapacityExceeded, usage_by_year
+from .errors import CaseNotFound
+from .models import OptimiserRun, PlacementCase
+from .selectors import agreement_years
+
+RUN = "placement.OptimiserRun"
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def build_instance(run: OptimiserRun) -> om.Instance:
+    """The optimiser instance for a run: its waiting cases and every municipality with free
+    places in the run's year (capacity = places still free, per dimension)."""
+    years = list(agreement_years(run.year).select_related("agreement__municipality__region"))
+    usage = usage_by_year(years)
+    municipalities = []
+    for year in years:
+        agreement = year.agreement
+        muni = agreement.municipality
+        free = usage[year.pk].free
+        municipalities.append(
+            om.Municipality(
+                code=muni.code,
+                name=muni.name_fi,
+                region=muni.region.code,
+                capacity={d: None if free[d] is None else max(0, free[d]) for d in om.DIMENSIONS},
+                services=tuple(agreement.services),
+                accepts_emergency=agreement.accepts_emergency_cases,
+                attributes={
+                    "population": muni.population,
+                    "unemployment_share": float(muni.unemployment_share or 0),
+                    "language": muni.language_status,
+                },
+            )
+        )
+    known = {m.code for m in municipalities}
+    cases = []
+    for case in PlacementCase.objects.filter(pk__in=run.case_ids).prefetch_related(
+        "members", "excluded_municipalities"
+    ):
+        declined = {m.code for m in case.excluded_municipalities.all()} | set(
+            run.excluded.get(str(case.pk), [])
+        )
+        cases.append(
+            om.Case(
+                id=str(case.pk),
+                members=[
+                    om.Member(
+                        age=m.age,
+                        sex=m.sex or None,
+                        education_years=m.education_years,
+                        work_experience_years=m.work_experience_years,
+                        languages=tuple(m.languages),
+                        literate=m.literate,
+                        unaccompanied_minor=m.unaccompanied_minor,
+                    )
+                    for m in case.members.all()
+                ],
+                needs=tuple(case.needs),
+                ties=tuple(c for c in case.ties if c in known),
+                wishes=tuple(c for c in case.wishes if c in known),
+                available_from=case.available_from.isoformat() if case.available_from else None,
+                emergency=case.emergency,
+                declined_by=tuple(sorted(declined & known)),
+                linked_group=case.linked_group or None,
+                locked_to=run.locked.get(str(case.pk)),
+            )
+        )
+    cases.sort(key=lambda c: c.id)
+    weights = om.Weights(**run.parameters.get("weights", {}))
+    return om.Instance(
+        municipalities=municipalities,
+        cases=cases,
+        weights=weights,
+        name=f"run-{run.pk}",
+        synthetic=False,
+        note=_("Scores: ties, wishes and placement only; no outcome model in this run."),
+    )
+
+
+def optimiser_run_start(
+    *,
+    actor: Actor,
+    year: int,
+    case_ids: list[str] | None = None,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    locked: dict[str, str] | None = None,
+    excluded: dict[str, list[str]] | None = None,
+) -> OptimiserRun:
+    """Queue an optimiser run for waiting cases in the actor's scope (all of them by default)."""
+    require(actor, Op.OPTIMISER_RUN)
+    waiting = PlacementCase.objects.for_actor(actor).filter(status=PlacementCase.Status.WAITING)
+    if case_ids is not None:
+        wanted = {str(c) for c in case_ids}
+        found = {
+            str(pk)
+            for pk in waiting.filter(pk__in=[uuid.UUID(c) for c in wanted]).values_list(
+                "pk", flat=True
+            )
+        }
+        missing = sorted(wanted - found)
+        if missing:
+            for case_id in missing:
+                record_denial(
+                    actor=actor,
+                    object_type="placement.PlacementCase",
+                    object_id=case_id,
+                    purpose="optimiser_run",
+                )
+            raise CaseNotFound()
+        ids = sorted(found)
+    else:
+        ids = sorted(str(pk) for pk in waiting.values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError({"cases": [_("There are no waiting cases to place.")]})
+    if not 1 <= time_limit <= 600:
+        raise ValidationError({"time_limit": [_("The time limit is between 1 and 600 seconds.")]})
+    with transaction.atomic():
+        run = OptimiserRun.objects.create(
+            regional_authority=actor.organisation,
+            created_by=actor.user.get_username(),
+            year=year,
+            case_ids=ids,
+            locked=locked or {},
+            excluded=excluded or {},
+            parameters={"time_limit": time_limit, "seed": seed, "method": "auto"},
+        )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type=RUN,
+            object_id=run.pk,
+            subject_ids=ids,
+            detail={"cases": len(ids), "year": year},
+        )
+        transaction.on_commit(lambda: run_optimiser_task.enqueue(str(run.pk)))
+    return run
+
+
+def execute_run(run_id: str) -> OptimiserRun:
+    """Solve a queued run and store the result (the body of the background task)."""
+    from kotopaikka.optimiser.solve import solve
+
+    run = OptimiserRun.objects.get(pk=run_id)
+    if run.status not in (OptimiserRun.Status.QUEUED, OptimiserRun.Status.RUNNING):
+        return run
+    run.status = OptimiserRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    last = [0.0]
+
+    def progress(stage: str, share: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            OptimiserRun.objects.filter(pk=run.pk).update(
+                stage=stage[:40], progress=min(max(share, 0.0), 1.0)
+            )
+
+    try:
+        instance = build_instance(run)
+        params = run.parameters
+        result = solve(
+            instance,
+            time_limit=float(params["time_limit"]),
+            seed=int(params["seed"]),
+            method=params.get("method", "auto"),
+            progress=progress,
+        )
+    except Exception as exc:
+        run.status = OptimiserRun.Status.FAILED
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        return run
+    run.status = OptimiserRun.Status.DONE
+    run.progress = 1.0
+    run.objective, run.bound, run.gap = result.objective, result.bound, result.gap
+    run.method = result.method
+    run.solver_status = result.status
+    run.result = _result_dict(result)
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _result_dict(result: om.Result) -> dict[str, Any]:
+    def explanation(e: om.Explanation | None) -> dict[str, Any] | None:
+        if e is None:
+            return None
+        return {
+            "components": e.components,
+            "alternatives": [
+                {
+                    "municipality": a.municipality,
+                    "coefficient": a.coefficient,
+                    "delta": a.delta,
+                    "reason": a.reason,
+                    "message": a.message,
+                }
+                for a in e.alternatives
+            ],
+        }
+
+    return {
+        "assignments": [
+            {
+                "case": a.case,
+                "municipality": a.municipality,
+                "locked": a.locked,
+                "coefficient": a.coefficient,
+                "explanation": explanation(a.explanation),
+            }
+            for a in result.assignments
+        ],
+        "unplaced": [
+            {"case": u.case, "reason": u.reason, "message": u.message} for u in result.unplaced
+        ],
+        "components": result.components,
+        "timings": result.timings,
+    }
+
+
+@task()
+def run_optimiser_task(run_id: str) -> str:
+    """Background task: solve the run (database worker in the demo and production)."""
+    with command_context("task"):
+        return execute_run(run_id).status
+
+
+def optimiser_run_send(
+    *, actor: Actor, run_id, deadline: dt.date | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """Send the run's proposals (skipping cases no longer waiting); returns (sent, not sent)."""
+    from .services import proposal_create
+
+    require(actor, Op.PROPOSAL_CREATE)
+    run = OptimiserRun.objects.filter(pk=run_id, regional_authority=actor.organisation).first()
+    if run is None:
+        record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="send")
+        raise CaseNotFound()
+    if run.status != OptimiserRun.Status.DONE:
+        raise ValidationError({"run": [_("The run has not finished.")]})
+    sent: list[str] = []
+    not_sent: dict[str, str] = {}
+    for item in run.result.get("assignments", []):
+        try:
+            proposal_create(
+                actor=actor,
+                case_id=item["case"],
+                municipality_code=item["municipality"],
+                deadline=deadline,
+                explanation=item.get("explanation") or {},
+            )
+        except (ValidationError, CapacityExceeded) as exc:
+            not_sent[item["case"]] = "; ".join(getattr(exc, "messages", [str(exc)]))
+        else:
+            sent.append(item["case"])
+    run.sent_at = timezone.now()
+    run.save(update_fields=["sent_at"])
+    return sent, not_sent

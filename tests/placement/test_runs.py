@@ -1,0 +1,149 @@
+"""Optimiser runs from the queue: stored with inputs, objective, bound and gap; proposals sent
+with their explanations; locks and exclusions respected; never beyond the free places."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kotopaikka.placement import runs, services
+from kotopaikka.placement.models import OptimiserRun, Proposal
+
+pytestmark = pytest.mark.django_db
+YEAR = dt.date.today().year
+
+
+def _agreement(officer, code, persons, **extra):
+    services.agreement_save(
+        actor=officer,
+        municipality_code=code,
+        valid_from=dt.date(YEAR, 1, 1),
+        valid_until=None,
+        years={YEAR: {"persons": persons}},
+        services=extra.get("services", []),
+        accepts_emergency_cases=False,
+        wellbeing_county_consulted_on=None,
+    )
+
+
+def _case(officer, ref, sizes=(30, 5), ties=()):
+    return services.case_create(
+        actor=officer,
+        data=services.CaseData(
+            reference=ref, members=[services.MemberData(age=a) for a in sizes], ties=list(ties)
+        ),
+    )
+
+
+@pytest.fixture
+def queue(uusimaa_officer):
+    _agreement(uusimaa_officer, "091", 4)
+    _agreement(uusimaa_officer, "049", 2)
+    return [
+        _case(uusimaa_officer, "147-80000001", ties=["049"]),
+        _case(uusimaa_officer, "147-80000002"),
+        _case(uusimaa_officer, "147-80000003"),
+    ]
+
+
+def test_run_is_stored_with_bound_and_gap_and_respects_free_places(
+    uusimaa_officer, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    run.refresh_from_db()
+    assert run.status == OptimiserRun.Status.DONE, run.error
+    assert run.bound >= run.objective - 1e-9 and run.gap is not None
+    placed = {a["case"]: a["municipality"] for a in run.result["assignments"]}
+    assert len(placed) == 3  # 2 persons each: 4 places in Helsinki, 2 in Espoo
+    assert list(placed.values()).count("049") == 1
+    assert placed[str(queue[0].pk)] == "049"  # the tie decides
+    assert all(a["explanation"] for a in run.result["assignments"])
+
+
+def test_locks_and_exclusions_are_respected(
+    uusimaa_officer, queue, django_capture_on_commit_callbacks
+):
+    first = str(queue[0].pk)
+    second = str(queue[1].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(
+            actor=uusimaa_officer,
+            year=YEAR,
+            time_limit=5,
+            locked={second: "049"},
+            excluded={first: ["049"]},
+        )
+    run.refresh_from_db()
+    placed = {a["case"]: a["municipality"] for a in run.result["assignments"]}
+    assert placed[second] == "049" and placed.get(first) != "049"
+
+
+def test_sending_creates_proposals_with_explanations(
+    uusimaa_officer, helsinki_worker, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    sent, not_sent = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert len(sent) == 3 and not not_sent
+    assert Proposal.objects.filter(status="pending").count() == 3
+    assert all(p.explanation.get("components") is not None for p in Proposal.objects.all())
+
+
+def test_other_authority_cannot_run_or_send(
+    uusimaa_officer, north_officer, queue, django_capture_on_commit_callbacks
+):
+    with pytest.raises(runs.CaseNotFound):
+        runs.optimiser_run_start(actor=north_officer, year=YEAR, case_ids=[str(queue[0].pk)])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    with pytest.raises(runs.CaseNotFound):
+        runs.optimiser_run_send(actor=north_officer, run_id=run.pk)
+    assert not Proposal.objects.exists()
+
+
+def test_run_pages_work_for_the_officer_and_not_for_others(
+    uusimaa_officer, north_officer, analyst, queue, client_for, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from kotopaikka.audit.models import AuditEvent
+
+    officer = client_for(uusimaa_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(reverse("placement:run_start"), {"time_limit": 5, "year": YEAR})
+    assert response.status_code == 302
+    run = OptimiserRun.objects.get()
+    page = officer.get(reverse("placement:run", kwargs={"run_id": run.pk}))
+    assert page.status_code == 200 and b"147-80000001" in page.content
+    other = client_for(north_officer).get(reverse("placement:run", kwargs={"run_id": run.pk}))
+    assert other.status_code == 404
+    assert (
+        AuditEvent.objects.filter(
+            action="denied", actor_username="north_officer", object_id=str(run.pk)
+        ).count()
+        == 1
+    )
+    assert (
+        client_for(analyst).get(reverse("placement:run", kwargs={"run_id": run.pk})).status_code
+        == 403
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun = officer.post(
+            reverse("placement:run_start"),
+            {"previous": str(run.pk), "year": YEAR, f"pair-{queue[1].pk}": "exclude"},
+        )
+    assert rerun.status_code == 302
+    newest = OptimiserRun.objects.exclude(pk=run.pk).get()
+    excluded_municipality = next(
+        a["municipality"] for a in run.result["assignments"] if a["case"] == str(queue[1].pk)
+    )
+    assert newest.excluded == {str(queue[1].pk): [excluded_municipality]}
+    assert (
+        officer.post(reverse("placement:run_send", kwargs={"run_id": newest.pk})).status_code == 302
+    )
+    assert Proposal.objects.filter(status="pending").count() == len(newest.result["assignments"])
+    assert not Proposal.objects.filter(
+        case=queue[1], municipality__code=excluded_municipality
+    ).exists()
