@@ -161,7 +161,9 @@ def optimiser_run_start(
             subject_ids=ids,
             detail={"cases": len(ids), "year": year},
         )
-        transaction.on_commit(lambda: run_optimiser_task.enqueue(str(run.pk)))
+        # Enqueued in the same transaction: the database worker sees the task only once the
+        # run it refers to is committed (and never a task for a run that was rolled back).
+        run_optimiser_task.enqueue(str(run.pk))
     return run
 
 

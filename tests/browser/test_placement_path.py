@@ -1,4 +1,5 @@
-"""The weekly placement path in the browser: agreements, import, proposals, a municipality
+"""The weekly placement path in the browser: agreements, import, an optimiser run whose
+proposals are sent, a municipality
 declining one case and accepting another, the declined case back in the queue, the placement
 decision, arrival, and the dashboard numbers moving accordingly."""
 
@@ -63,12 +64,19 @@ def test_officer_and_municipality_walk_the_whole_placement_path(browser, kp_serv
     _submit(officer, "form.kp-form")
     expect(officer.get_by_test_id("import-created")).to_contain_text("2")
 
+    officer.goto("/placement/")
+    officer.get_by_test_id("run-optimiser").click()
+    officer.wait_for_load_state()
     for reference in ("147-55500001", "147-55500002"):
-        case = PlacementCase.objects.get(reference=reference)
-        officer.goto(f"/placement/cases/{case.pk}/")
-        officer.locator("form[action$='/propose/'] #id_municipality").fill("091")
-        _submit(officer, "form[action$='/propose/']")
-        expect(officer.get_by_test_id("proposal-091")).to_be_visible()
+        expect(officer.get_by_test_id(f"run-row-{reference}")).to_contain_text("Helsinki")
+    expect(officer.get_by_test_id("run-gap")).to_be_visible()
+    _submit(officer, "form[action$='/send/']")
+    assert (
+        Proposal.objects.filter(
+            case__reference__startswith="147-555", municipality__code="091"
+        ).count()
+        == 2
+    )
 
     worker = new_page()
     log_in(worker, "helsinki")
