@@ -106,3 +106,43 @@ def free_places_map(rows) -> str:
         + legend_svg
         + "</svg>"
     )
+
+
+def region_bars(regions) -> str:
+    """Server-side SVG bar chart: persons' places agreed vs. in use (proposed + accepted +
+    arrived) per region. `regions` is a list of (region, Usage)."""
+    rows = [
+        (region.name, usage.agreed["persons"] or 0, usage.used("persons"))
+        for region, usage in regions
+    ]
+    if not rows:
+        return ""
+    top = max(max(agreed, used) for _name, agreed, used in rows) or 1
+    label_w, bar_w, row_h = 150, 260, 22
+    height = row_h * len(rows) + 40
+    parts = []
+    for i, (name, agreed, used) in enumerate(rows):
+        y = 10 + i * row_h
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" font-size="11" text-anchor="end">{escape(name)}</text>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{bar_w * agreed / top:.1f}" height="14" fill="#cce8ff">'
+            f"<title>{escape(name)}: {agreed}</title></rect>"
+            f'<rect x="{label_w}" y="{y + 6}" width="{bar_w * used / top:.1f}" height="6" fill="#0000bf">'
+            f"<title>{escape(name)}: {used}</title></rect>"
+            f'<text x="{label_w + bar_w + 6}" y="{y + 13}" font-size="11">{used} / {agreed}</text>'
+        )
+    legend_y = height - 14
+    title = _("Persons' places by region: in use / agreed")
+    agreed_label, used_label = escape(_("agreed")), escape(_("in use"))
+    parts.append(
+        f'<rect x="{label_w}" y="{legend_y - 9}" width="12" height="10" fill="#cce8ff"/>'
+        f'<text x="{label_w + 16}" y="{legend_y}" font-size="11">{agreed_label}</text>'
+        f'<rect x="{label_w + 90}" y="{legend_y - 7}" width="12" height="6" fill="#0000bf"/>'
+        f'<text x="{label_w + 106}" y="{legend_y}" font-size="11">{used_label}</text>'
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 80} {height}" role="img" '
+        f'aria-labelledby="bars-title" class="kp-chart"><title id="bars-title">{escape(title)}</title>'
+        + "".join(parts)
+        + "</svg>"
+    )

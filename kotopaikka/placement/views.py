@@ -30,7 +30,7 @@ from .forms import (
     ProposeForm,
     SelfMoveForm,
 )
-from .maps import free_places_map
+from .maps import free_places_map, region_bars
 from .models import DIMENSION_LABELS, Need, PlacementCase
 
 
@@ -333,6 +333,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "decisions": decisions,
             "waiting": selectors.national_waiting(actor=request.actor),
             "map_svg": free_places_map(rows),
+            "bars_svg": region_bars(selectors.usage_by_region(rows)),
         },
     )
 

@@ -65,3 +65,18 @@ def test_revisions_are_versioned_and_shown_in_the_history(uusimaa_officer, clien
         e.changes_dict for e in history
     ]
     assert all(e.actor_id == uusimaa_officer.user.pk for e in history)
+
+
+def test_dashboard_map_chart_and_csv(uusimaa_officer, analyst, helsinki_worker, client_for):
+    _post(client_for(uusimaa_officer), 10)
+    client = client_for(analyst)
+    page = client.get(reverse("placement:dashboard"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'class="kp-map"' in body and 'class="kp-chart"' in body
+    assert 'data-code="091"' in body and body.count("<path ") == 308  # every municipality drawn
+    csv_text = client.get(reverse("placement:dashboard") + "?format=csv").content.decode()
+    header, *rows = csv_text.strip().splitlines()
+    assert header.startswith("municipality_code,municipality,region,agreed_persons")
+    assert rows[0].startswith("091,Helsinki,") and ",10," in rows[0]
+    assert client_for(helsinki_worker).get(reverse("placement:dashboard")).status_code == 403

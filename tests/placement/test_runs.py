@@ -147,3 +147,29 @@ def test_run_pages_work_for_the_officer_and_not_for_others(
     assert not Proposal.objects.filter(
         case=queue[1], municipality__code=excluded_municipality
     ).exists()
+
+
+def test_sent_run_never_exceeds_any_municipalitys_free_places(
+    uusimaa_officer, django_capture_on_commit_callbacks
+):
+    """Many cases, few places: the optimiser path respects every dimension too."""
+    from kotopaikka.optimiser.model import DIMENSIONS
+    from kotopaikka.placement.capacity import usage_by_year
+    from kotopaikka.placement.models import AgreementYear
+
+    _agreement(uusimaa_officer, "091", 7)
+    _agreement(uusimaa_officer, "049", 5)
+    for n in range(9):
+        _case(uusimaa_officer, f"147-8100000{n}", sizes=(30,) * (1 + n % 4))
+    run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    run.refresh_from_db()
+    sent, not_sent = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert sent and not not_sent
+    years = list(AgreementYear.objects.filter(year=YEAR))
+    for usage in usage_by_year(years).values():
+        for d in DIMENSIONS:
+            if usage.agreed[d] is not None:
+                assert usage.used(d) <= usage.agreed[d]
+    assert (
+        sum(u.used("persons") for u in usage_by_year(years).values()) == 12
+    )  # both filled exactly
