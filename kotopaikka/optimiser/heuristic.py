@@ -17,9 +17,6 @@ municipality ``m``.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import time
 from dataclasses import dataclass
 
@@ -29,6 +26,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .lp import LPSolution, Prices, build_model, reduced_profit
 from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
+from .native import quiet_native_output
 from .problem import Problem
 
 _COST_SCALE = 1e6
@@ -349,22 +347,3 @@ def run_milp(
             constraints=cons,
             options=opts,
         )
-
-
-@contextlib.contextmanager
-def quiet_native_output():
-    """Silence native prints (HiGHS writes debug lines to the process's stdout)."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):  # no real stdout (e.g. captured): nothing to silence
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)

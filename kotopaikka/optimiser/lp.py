@@ -13,7 +13,7 @@ evaluates it over **all** pairs in chunks, so the bound never depends on which c
 looked at. With the duals of an optimal LP it equals the LP optimum.
 
 **The LP.** ``ColumnLP`` solves the LP relaxation over a growing set of columns with SciPy's
-HiGHS and prices all pairs of its classes after each solve (full pricing), stopping when no
+HiGHS (simplex, warm-started between rounds) and prices all pairs of its classes after each solve (full pricing), stopping when no
 column has positive reduced cost: then the LP optimum over all pairs is proven.
 """
 
@@ -21,16 +21,20 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult, linprog
+from scipy.optimize import OptimizeResult
 
+from .native import new_highs, quiet_native_output
 from .problem import Problem
 
 PRICE_TOL = 1e-7
+
+
+class LPTimeout(RuntimeError):
+    """HiGHS stopped (time limit) without an optimal restricted LP."""
 _CHUNK_CELLS = 4_000_000  # reduced-profit cells per chunk (~32 MB of float64)
 
 
@@ -256,6 +260,9 @@ class ColumnLP:
         self.inset = np.zeros((n, P.M), dtype=bool)
         self.col_k = np.zeros(0, dtype=np.int64)  # local class index
         self.col_m = np.zeros(0, dtype=np.int64)
+        self._h = None  # the HiGHS model, kept between rounds (warm start)
+        self._in_highs = 0  # columns already in it
+        self._hcol = np.zeros(0, dtype=np.int64)  # HiGHS column of each x column
         self._seed_columns()
 
     # -------------------------------------------------------------- columns
@@ -353,39 +360,95 @@ class ColumnLP:
 
     # -------------------------------------------------------------- the LP model
     def _solve_restricted(self, time_limit: float | None, crossover: bool = True):
+        """Solve the restricted LP with HiGHS's simplex, warm-started: the model lives on
+        between rounds and only the columns priced in since the last round are added, so a
+        round after the first costs a few simplex iterations instead of a solve from scratch.
+        Returns (result with ``x``/``fun``, class-row duals, prices)."""
         P = self.P
-        mdl = build_model(P, self.classes, self.col_k, self.col_m, self.cap, P.n[self.classes])
-        c, A_ub, b_ub, A_eq, b_eq = mdl.c, mdl.A_ub, mdl.b_ub, mdl.A_eq, mdl.b_eq
-        ub = mdl.ub.copy()
-        ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
-        bounds = np.column_stack([mdl.lb, ub])
-        nk, ncap, act, R, D = mdl.nk, mdl.ncap, mdl.act, len(P.target), P.A.shape[1]
-        fair = P.has_fairness
-        if len(c) == 0:  # nothing can be placed: the LP is empty
-            res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0)
-            return res, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
-        opts: dict = {"presolve": True}
-        if time_limit is not None:
-            opts["time_limit"] = max(1.0, time_limit)
-        if not crossover:
-            opts["run_crossover"] = "off"  # central duals: fewer pricing rounds
-        args = dict(A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=bounds)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SciPy warns that it passes run_crossover on
-            res = linprog(c, method="highs-ipm", options=opts, **args)
-        if res.x is None or res.ineqlin is None:
-            res = linprog(c, method="highs-ds", options={"presolve": True}, **args)
-        if res.x is None:
-            raise RuntimeError(f"LP failed: {res.message}")
-        y = -np.asarray(res.ineqlin.marginals)
+        nk, R, D = len(self.classes), len(P.target), P.A.shape[1]
+        have = self._in_highs
+        mdl = build_model(
+            P, self.classes, self.col_k[have:], self.col_m[have:], self.cap, P.n[self.classes]
+        )
+        A = mdl.A_ub if mdl.A_eq is None else sp.vstack([mdl.A_ub, mdl.A_eq]).tocsr()
+        if self._h is None:
+            if len(mdl.c) == 0:  # nothing can be placed: the LP is empty
+                res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0)
+                return res, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
+            self._h = self._new_model(mdl, A)
+            self._hcol = np.arange(mdl.ncol)
+        elif mdl.ncol:
+            cols = A[:, : mdl.ncol].tocsc()
+            first = self._h.getNumCol()
+            self._h.addCols(
+                mdl.ncol,
+                mdl.c[: mdl.ncol],
+                np.zeros(mdl.ncol),
+                np.full(mdl.ncol, np.inf),
+                cols.nnz,
+                cols.indptr[:-1].astype(np.int32),
+                cols.indices.astype(np.int32),
+                cols.data,
+            )
+            self._hcol = np.concatenate([self._hcol, first + np.arange(mdl.ncol)])
+        self._in_highs = len(self.col_k)
+        h = self._h
+        h.setOptionValue("time_limit", 1e9 if time_limit is None else max(1.0, time_limit))
+        # from scratch, the interior point method (with crossover, for a basis) is fastest;
+        # after a few columns are added, the simplex method continues from the last basis
+        many = len(self.col_k) - have > 0.05 * max(have, 1)
+        h.setOptionValue("solver", "ipm" if many else "simplex")
+        with quiet_native_output():
+            h.run()
+        import highspy
+
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise LPTimeout(h.modelStatusToString(h.getModelStatus()))
+        sol = h.getSolution()
+        col = np.asarray(sol.col_value)
+        y = -np.asarray(sol.row_dual)[: mdl.A_ub.shape[0]]
+        res = OptimizeResult(x=col[self._hcol], fun=h.getInfo().objective_function_value, status=0)
         u = np.maximum(y[:nk], 0.0)
         lam = np.zeros((P.M, D))
-        lam[act] = np.maximum(y[nk : nk + ncap], 0.0)
+        lam[mdl.act] = np.maximum(y[nk : nk + mdl.ncap], 0.0)
         mu = np.zeros(R)
-        if fair:
-            alpha, beta = y[nk + ncap : nk + ncap + R], y[nk + ncap + R :]
+        if P.has_fairness:
+            alpha = y[nk + mdl.ncap : nk + mdl.ncap + R]
+            beta = y[nk + mdl.ncap + R :]
             mu = np.clip(beta - alpha, -P.rho, P.rho)
         return res, u, Prices(lam, mu)
+
+    @staticmethod
+    def _new_model(mdl: ModelArrays, A: sp.csr_matrix):
+        """A HiGHS model of the restricted LP: inequality rows, then the equality rows."""
+        import highspy
+
+        h = new_highs()
+        n_ub = mdl.A_ub.shape[0]
+        lower = np.full(A.shape[0], -np.inf)
+        upper = np.empty(A.shape[0])
+        upper[:n_ub] = mdl.b_ub
+        if mdl.A_eq is not None:
+            lower[n_ub:] = mdl.b_eq
+            upper[n_ub:] = mdl.b_eq
+        ub = mdl.ub.copy()
+        ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
+        csc = A.tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(mdl.c)
+        lp.num_row_ = A.shape[0]
+        lp.col_cost_ = mdl.c
+        lp.col_lower_ = mdl.lb
+        lp.col_upper_ = np.where(np.isfinite(ub), ub, highspy.kHighsInf)
+        lp.row_lower_ = np.where(np.isfinite(lower), lower, -highspy.kHighsInf)
+        lp.row_upper_ = upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+        lp.a_matrix_.value_ = csc.data
+        lp.col_lower_ = np.where(np.isfinite(mdl.lb), mdl.lb, -highspy.kHighsInf)
+        h.passModel(lp)
+        return h
 
     def solve(
         self,
@@ -402,13 +465,23 @@ class ColumnLP:
         rounds = 0
         proven = False
         best_bound, best_prices = math.inf, None
+        last = None
         while True:
             rounds += 1
-            left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-            res, u, prices = self._solve_restricted(left, crossover=self.crossover)
+            t_round = time.perf_counter()
+            left = None if time_limit is None else time_limit - (t_round - t0)
+            try:
+                res, u, prices = self._solve_restricted(left, crossover=self.crossover)
+            except LPTimeout:
+                if last is None:
+                    raise
+                res, u, prices, solved, lp_value = last  # the last round that finished
+                rounds -= 1
+                break
             solved = len(self.col_k)  # columns of this LP (pricing appends more)
             added, worst, lag = self._price(prices, u)
             lp_value = -float(res.fun) + self.P.const
+            last = (res, u, prices, solved, lp_value)
             if lag < best_bound:
                 best_bound, best_prices = lag, prices
             if self.verbose:
@@ -422,9 +495,10 @@ class ColumnLP:
                 break
             if self.is_whole and best_bound - lp_value <= stop_gap * max(abs(best_bound), 1e-9):
                 break
+            now = time.perf_counter()
             if rounds >= max_rounds or (
-                time_limit is not None and time.perf_counter() - t0 > time_limit
-            ):
+                time_limit is not None and (now - t0) + 0.5 * (now - t_round) > time_limit
+            ):  # the next round would probably not finish in time
                 break
         x = np.asarray(res.x[:solved])
         keep = x > 1e-9
