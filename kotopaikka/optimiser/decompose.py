@@ -37,7 +37,7 @@ def working_set_lp(
     P: Problem,
     *,
     seed: int = 0,
-    sample: int = 8000,
+    sample: int = 5000,
     working: int = 12000,
     time_limit: float | None = None,
     verbose: bool = False,
@@ -65,8 +65,18 @@ def working_set_lp(
     fm = B.best_m[fk]
     use = P.usage(fk, fm, P.n[fk])
     over = np.any(use > P.cap + 1e-9, axis=1)
-    if over.any():  # release firm classes of over-full municipalities into the working set
-        rel = np.isin(fm, np.flatnonzero(over))
+    if over.any():  # over-full municipalities: release their least certain firm classes
+        rel = np.zeros(len(fk), dtype=bool)  # into the working set until the rest fits
+        for m in np.flatnonzero(over):
+            idx = np.flatnonzero(fm == m)
+            idx = idx[np.argsort(margin[fk[idx]], kind="stable")]
+            need = P.A[fk[idx]] * P.n[fk[idx]][:, None]
+            excess = use[m] - P.cap[m]
+            # release a prefix: the shortest one whose demand covers the excess in every
+            # dimension (cumulative sums are non-decreasing)
+            covered = np.all(np.cumsum(need, axis=0) >= excess[None, :] - 1e-9, axis=1)
+            upto = int(np.argmax(covered)) + 1 if covered.any() else len(idx)
+            rel[idx[:upto]] = True
         in_ws[fk[rel]] = True
         fk, fm = fk[~rel], fm[~rel]
         use = P.usage(fk, fm, P.n[fk])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .heuristic import Sol, run_milp
+from .heuristic import Sol, run_milp, start_vector
 from .lp import Bound, _chunks, build_model, reduced_profit
 from .problem import Problem
 
@@ -64,6 +64,11 @@ def solve_reduced_mip(
     if len(kg) == 0 and not P.has_fairness:
         # no pair can improve on the incumbent: it is optimal
         return ExactOutcome(None, incumbent_value, True, total, 0, "optimal")
+    # the incumbent's own pairs always stay (they start the MIP)
+    kg = np.concatenate([kg, incumbent.k.astype(np.int64)])
+    mg = np.concatenate([mg, incumbent.m.astype(np.int64)])
+    uniq = np.unique(kg * P.M + mg)
+    kg, mg = uniq // P.M, uniq % P.M
     classes = np.arange(P.K)
     must = B.value - B.best < incumbent_value - FIX_TOL
     mdl = build_model(P, classes, kg, mg, P.cap, P.n.copy())
@@ -81,7 +86,8 @@ def solve_reduced_mip(
         mdl.b_ub = np.concatenate([mdl.b_ub, -P.n[must]])
     integ = np.zeros(len(mdl.c))
     integ[: mdl.ncol] = 1
-    res = run_milp(mdl, integ, time_limit, gap=1e-9, node_limit=node_limit)
+    start = start_vector(P, mdl, kg, mg, incumbent)
+    res = run_milp(mdl, integ, time_limit, gap=1e-9, node_limit=node_limit, start=start)
     mip_bound = None
     if getattr(res, "mip_dual_bound", None) is not None and np.isfinite(res.mip_dual_bound):
         mip_bound = -float(res.mip_dual_bound) + P.const

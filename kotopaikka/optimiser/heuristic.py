@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import OptimizeResult
 
 from .lp import LPSolution, Prices, build_model, reduced_profit
 from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
-from .native import quiet_native_output
+from .native import new_highs, quiet_native_output
 from .problem import Problem
 
 _COST_SCALE = 1e6
@@ -167,6 +167,7 @@ def round_lp(
     rc_limit: float = 0.2,
     fixed: Sol | None = None,
     profit_adjust: bool = True,
+    singles: bool = True,
 ) -> Sol:
     """Families: integral parts kept, fractional ones placed greedily; singles by flow.
 
@@ -223,6 +224,8 @@ def round_lp(
         else Sol.empty()
     )
     families = Sol.from_parts([fixed, base, extra])
+    if not singles:  # the caller places the persons travelling alone
+        return families
     return complete_with_singles(P, families, prices if profit_adjust else None)
 
 
@@ -272,15 +275,17 @@ def improve_with_mip(
     best: np.ndarray,
     *,
     time_limit: float,
-    rc_family: float = 0.1,
-    rc_single: float = 0.01,
+    rc_family: float = 0.05,
+    rc_single: float = 0.005,
     seed: int = 0,
+    start: Sol | None = None,
 ) -> Sol | None:
     """Re-decide fractional families (integer) with the persons alone (continuous) by MIP.
 
     Families whose LP value is integral stay fixed. Columns: the LP's, plus pairs whose reduced
     cost under ``prices`` is at most ``rc_family`` / ``rc_single``. ``best`` is max(0, max rp)
-    per class (the Lagrangian's per-class value). Returns ``None`` if the MIP found nothing.
+    per class (the Lagrangian's per-class value). ``start`` (e.g. the rounded LP) starts the
+    MIP, so the result is never worse than it. Returns ``None`` if the MIP found nothing.
     """
     t0 = time.perf_counter()
     single = flow_classes(P)
@@ -302,6 +307,12 @@ def improve_with_mip(
     hit = (pos < len(free)) & (free[np.minimum(pos, len(free) - 1)] == frac.k)
     in_lp[pos[hit], frac.m[hit]] = True
     ok = np.isfinite(rp) & ((rc <= lim) | in_lp) & (P.W[free] > 0)
+    start_part = None
+    if start is not None:  # the start's decisions on the free classes (the rest is fixed)
+        pos = np.searchsorted(free, start.k)
+        hit = (pos < len(free)) & (free[np.minimum(pos, len(free) - 1)] == start.k)
+        ok[pos[hit], start.m[hit]] = True
+        start_part = Sol(start.k[hit], start.m[hit], start.cnt[hit])
     ki, mi = np.nonzero(ok)
     kg = free[ki]
     nc = len(kg)
@@ -314,7 +325,8 @@ def improve_with_mip(
     remaining = time_limit - (time.perf_counter() - t0)
     if remaining < 0.2:
         return None
-    res = run_milp(mdl, integ, remaining)
+    x0 = None if start_part is None else start_vector(P, mdl, kg, mi, start_part)
+    res = run_milp(mdl, integ, remaining, start=x0)
     if res.x is None:
         return None
     x = res.x[:nc]
@@ -331,19 +343,90 @@ def run_milp(
     *,
     gap: float = 1e-7,
     node_limit: int | None = None,
-):
-    """SciPy's HiGHS MIP on a :class:`~kotopaikka.optimiser.lp.ModelArrays` model."""
-    cons = [LinearConstraint(mdl.A_ub, -np.inf, mdl.b_ub)]
+    start: np.ndarray | None = None,
+) -> OptimizeResult:
+    """HiGHS's MIP (highspy) on a :class:`~kotopaikka.optimiser.lp.ModelArrays` model.
+
+    ``start`` is a feasible solution (all variables) HiGHS starts from, so the result is never
+    worse than it. Returns ``x`` (``None`` if no solution), ``fun``, ``mip_dual_bound`` and
+    ``status`` (0 optimal, 1 limit reached, 2 infeasible), as SciPy's ``milp`` does.
+    """
+    import highspy
+    import scipy.sparse as sp
+
+    A = mdl.A_ub if mdl.A_eq is None else sp.vstack([mdl.A_ub, mdl.A_eq]).tocsr()
+    n_ub = mdl.A_ub.shape[0]
+    inf = highspy.kHighsInf
+    lower = np.full(A.shape[0], -inf)
+    upper = np.empty(A.shape[0])
+    upper[:n_ub] = mdl.b_ub
     if mdl.A_eq is not None:
-        cons.append(LinearConstraint(mdl.A_eq, mdl.b_eq, mdl.b_eq))
-    opts = {"time_limit": max(0.1, time_limit), "mip_rel_gap": gap, "disp": False}
+        lower[n_ub:] = mdl.b_eq
+        upper[n_ub:] = mdl.b_eq
+    csc = A.tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(mdl.c)
+    lp.num_row_ = A.shape[0]
+    lp.col_cost_ = mdl.c
+    lp.col_lower_ = np.where(np.isfinite(mdl.lb), mdl.lb, -inf)
+    lp.col_upper_ = np.where(np.isfinite(mdl.ub), mdl.ub, inf)
+    lp.row_lower_ = lower
+    lp.row_upper_ = upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+    lp.a_matrix_.value_ = csc.data
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
+        for v in integrality
+    ]
+    h = new_highs()
+    h.setOptionValue("time_limit", max(0.1, time_limit))
+    h.setOptionValue("mip_rel_gap", gap)
+    h.setOptionValue("random_seed", 0)
     if node_limit is not None:
-        opts["node_limit"] = node_limit
+        h.setOptionValue("mip_max_nodes", node_limit)
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(map(float, start))
+        sol.value_valid = True
+        h.setSolution(sol)
     with quiet_native_output():
-        return milp(
-            mdl.c,
-            integrality=integrality,
-            bounds=Bounds(mdl.lb, mdl.ub),
-            constraints=cons,
-            options=opts,
-        )
+        h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    S = highspy.HighsModelStatus
+    code = 0 if status == S.kOptimal else (2 if status == S.kInfeasible else 1)
+    has_x = info.primal_solution_status == 2  # feasible
+    x = np.asarray(h.getSolution().col_value) if has_x else None
+    return OptimizeResult(
+        x=x,
+        fun=info.objective_function_value if has_x else None,
+        mip_dual_bound=info.mip_dual_bound,
+        status=code,
+    )
+
+
+def start_vector(P: Problem, mdl, col_k: np.ndarray, col_m: np.ndarray, sol: Sol) -> np.ndarray:
+    """All variables of ``mdl`` (columns ``col_k``/``col_m``, global classes) at the solution
+    ``sol``: a MIP start. Pairs of ``sol`` without a column are left out (HiGHS then repairs or
+    rejects the start; it never trusts an infeasible one)."""
+    x = np.zeros(len(mdl.c))
+    key = col_k.astype(np.int64) * P.M + col_m
+    order = np.argsort(key, kind="stable")
+    want = sol.k.astype(np.int64) * P.M + sol.m
+    pos = np.searchsorted(key[order], want)
+    ok = pos < len(key)
+    ok[ok] = key[order][pos[ok]] == want[ok]
+    x[order[pos[ok]]] = sol.cnt[ok]
+    if P.has_fairness and len(mdl.c) > mdl.ncol:
+        R = len(P.target)
+        persons = np.bincount(col_m, weights=x[: mdl.ncol] * P.A[col_k, 0], minlength=P.M)
+        pr = P.region_persons(persons)
+        total = persons.sum()
+        zr = P.locked_region_persons - P.target * P.locked_persons
+        x[mdl.ncol : mdl.ncol + R] = pr
+        x[mdl.ncol + R] = total
+        x[mdl.ncol + R + 1 :] = np.abs(pr - P.target * total + zr)
+    return x

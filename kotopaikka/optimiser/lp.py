@@ -31,10 +31,13 @@ from .native import new_highs, quiet_native_output
 from .problem import Problem
 
 PRICE_TOL = 1e-7
+CROSSOVER_MAX_COLUMNS = 80_000
 
 
 class LPTimeout(RuntimeError):
     """HiGHS stopped (time limit) without an optimal restricted LP."""
+
+
 _CHUNK_CELLS = 4_000_000  # reduced-profit cells per chunk (~32 MB of float64)
 
 
@@ -397,7 +400,11 @@ class ColumnLP:
         # from scratch, the interior point method (with crossover, for a basis) is fastest;
         # after a few columns are added, the simplex method continues from the last basis
         many = len(self.col_k) - have > 0.05 * max(have, 1)
-        h.setOptionValue("solver", "ipm" if many else "simplex")
+        # very large LPs: no crossover (it can cost more than the interior point solve);
+        # without a basis every round is an interior point solve
+        big = len(self.col_k) > CROSSOVER_MAX_COLUMNS
+        h.setOptionValue("solver", "ipm" if many or big else "simplex")
+        h.setOptionValue("run_crossover", "off" if big else "on")
         with quiet_native_output():
             h.run()
         import highspy
@@ -473,8 +480,8 @@ class ColumnLP:
             try:
                 res, u, prices = self._solve_restricted(left, crossover=self.crossover)
             except LPTimeout:
-                if last is None:
-                    raise
+                if last is None:  # not even the first restricted LP finished in time
+                    return self._unsolved()
                 res, u, prices, solved, lp_value = last  # the last round that finished
                 rounds -= 1
                 break
@@ -516,6 +523,22 @@ class ColumnLP:
             columns=len(self.col_k),
             bound=best_bound if self.is_whole else math.inf,
             bound_prices=best_prices if self.is_whole else None,
+        )
+
+    def _unsolved(self) -> LPSolution:
+        """No LP solution (time limit): the start prices, no columns. Callers still get a
+        valid bound from the prices (the Lagrangian holds for any prices)."""
+        z = np.zeros(0, dtype=np.int64)
+        return LPSolution(
+            value=math.nan,
+            k=z,
+            m=z.copy(),
+            x=np.zeros(0),
+            u=np.zeros(len(self.classes)),
+            prices=self.start,
+            proven=False,
+            rounds=0,
+            columns=len(self.col_k),
         )
 
     @property

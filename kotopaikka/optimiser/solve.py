@@ -83,6 +83,8 @@ def solve(
     if method == "auto":
         method = "exact" if P.U <= EXACT_MAX_UNITS else "decompose"
 
+    # time kept for building the result and its explanations (they grow with the size)
+    reserve = 0.5 + (0.12 * time_limit if P.K > LP_MAX_CLASSES else 0.0)
     status = "heuristic"
     if P.K == 0:
         sol, bound, status = Sol.empty(), P.evaluate_sparse(*_empty3()), "optimal"
@@ -107,11 +109,17 @@ def solve(
             bound = min(bound, ex.bound)
             status = "optimal" if ex.optimal else "time_limit"
             lap("mip")
-        elif method == "decompose" and relative_gap(value, bound) > target_gap and left() > 1:
+        elif (
+            method == "decompose"
+            and relative_gap(value, bound) > target_gap
+            and left() > reserve + 1
+        ):
             prog("improve", 0.7)
             B = lagrangian_bound(P, prices)
             lp_like = stats.pop("_lp")
-            better = improve_with_mip(P, lp_like, prices, B.best, time_limit=min(left() - 0.5, 20))
+            better = improve_with_mip(
+                P, lp_like, prices, B.best, time_limit=min(left() - reserve, 60), start=sol
+            )
             if better is not None:
                 better = fill_remaining(P, better)
                 v2 = P.evaluate_sparse(better.k, better.m, better.cnt)

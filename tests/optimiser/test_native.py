@@ -1,0 +1,36 @@
+"""HiGHS (highspy) and OR-Tools in one process: both load, both solve, nothing is printed.
+
+The issue warns that the two wheels have clashed (undefined symbols) when imported together;
+the optimiser uses both (HiGHS for LP/MIP, OR-Tools for min-cost flow), so this proves the
+pinned versions coexist, and that HiGHS's banner does not reach standard output (the CLI
+writes JSON there).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kotopaikka.optimiser.native import new_highs
+
+
+def test_highspy_and_ortools_solve_in_one_process(capfd):
+    import highspy
+    from ortools.graph.python import min_cost_flow
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arc_with_capacity_and_unit_cost(0, 1, 5, 2)
+    flow.set_node_supply(0, 3)
+    flow.set_node_supply(1, -3)
+    assert flow.solve() == flow.OPTIMAL
+    assert flow.optimal_cost() == 6
+
+    h = new_highs()
+    inf = highspy.kHighsInf
+    h.addVars(2, np.zeros(2), np.array([inf, inf]))
+    h.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([-1.0, -2.0]))
+    h.addRow(-inf, 4.0, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert h.getInfo().objective_function_value == -8.0
+    out = capfd.readouterr().out
+    assert "HiGHS" not in out, out
