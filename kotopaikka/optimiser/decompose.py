@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .heuristic import Sol
-from .lp import ColumnLP, LPSolution, Prices, lagrangian_bound, solve_lp
+from .lp import Bound, ColumnLP, LPSolution, Prices, lagrangian_bound, solve_lp
 from .problem import Problem
 
 
@@ -27,7 +27,7 @@ class LargeLP:
     frac: Sol  # fractional solution: firm classes (integral) + working-set LP
     prices: Prices  # prices with the best bound seen
     bound: float
-    best: np.ndarray  # per-class max(0, max rp) at ``prices``
+    lagrangian: Bound  # the Lagrangian at ``prices`` (value, per-class best)
     rounds: int
     working_set: int
     lp: LPSolution
@@ -93,7 +93,7 @@ def working_set_lp(
             f"t {time.perf_counter() - t0:.1f}"
         )
     frac = Sol.from_parts([Sol(fk, fm, P.n[fk].astype(float)), Sol(lp.k, lp.m, lp.x)])
-    return LargeLP(frac, best_prices, best_bound, best_B.best, lp.rounds, len(ws), lp)
+    return LargeLP(frac, best_prices, best_bound, best_B, lp.rounds, len(ws), lp)
 
 
 class _SubProblem:

@@ -10,7 +10,7 @@ municipality ``m``.
    fixed, their problem is a transportation problem (persons and cases both count 1; an
    unaccompanied minor or an emergency case passes through one extra arc), solved exactly and
    integrally as a min-cost flow with OR-Tools.
-3. Optionally a small MIP (SciPy's HiGHS) re-decides the fractional families together with the
+3. Optionally a small MIP (HiGHS) re-decides the fractional families together with the
    persons alone (continuous: given integral places their problem is integral), then step 2
    makes their placement integral again.
 """
@@ -26,7 +26,7 @@ from scipy.optimize import OptimizeResult
 
 from .lp import LPSolution, Prices, build_model, reduced_profit
 from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
-from .native import new_highs, quiet_native_output
+from .native import load_model, quiet_native_output
 from .problem import Problem
 
 _COST_SCALE = 1e6
@@ -167,7 +167,6 @@ def round_lp(
     rc_limit: float = 0.2,
     fixed: Sol | None = None,
     profit_adjust: bool = True,
-    singles: bool = True,
 ) -> Sol:
     """Families: integral parts kept, fractional ones placed greedily; singles by flow.
 
@@ -224,8 +223,6 @@ def round_lp(
         else Sol.empty()
     )
     families = Sol.from_parts([fixed, base, extra])
-    if not singles:  # the caller places the persons travelling alone
-        return families
     return complete_with_singles(P, families, prices if profit_adjust else None)
 
 
@@ -277,7 +274,6 @@ def improve_with_mip(
     time_limit: float,
     rc_family: float = 0.05,
     rc_single: float = 0.005,
-    seed: int = 0,
     start: Sol | None = None,
 ) -> Sol | None:
     """Re-decide fractional families (integer) with the persons alone (continuous) by MIP.
@@ -342,7 +338,6 @@ def run_milp(
     time_limit: float,
     *,
     gap: float = 1e-7,
-    node_limit: int | None = None,
     start: np.ndarray | None = None,
 ) -> OptimizeResult:
     """HiGHS's MIP (highspy) on a :class:`~kotopaikka.optimiser.lp.ModelArrays` model.
@@ -352,41 +347,11 @@ def run_milp(
     ``status`` (0 optimal, 1 limit reached, 2 infeasible), as SciPy's ``milp`` does.
     """
     import highspy
-    import scipy.sparse as sp
 
-    A = mdl.A_ub if mdl.A_eq is None else sp.vstack([mdl.A_ub, mdl.A_eq]).tocsr()
-    n_ub = mdl.A_ub.shape[0]
-    inf = highspy.kHighsInf
-    lower = np.full(A.shape[0], -inf)
-    upper = np.empty(A.shape[0])
-    upper[:n_ub] = mdl.b_ub
-    if mdl.A_eq is not None:
-        lower[n_ub:] = mdl.b_eq
-        upper[n_ub:] = mdl.b_eq
-    csc = A.tocsc()
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(mdl.c)
-    lp.num_row_ = A.shape[0]
-    lp.col_cost_ = mdl.c
-    lp.col_lower_ = np.where(np.isfinite(mdl.lb), mdl.lb, -inf)
-    lp.col_upper_ = np.where(np.isfinite(mdl.ub), mdl.ub, inf)
-    lp.row_lower_ = lower
-    lp.row_upper_ = upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-    lp.a_matrix_.value_ = csc.data
-    lp.integrality_ = [
-        highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
-        for v in integrality
-    ]
-    h = new_highs()
+    h = load_model(mdl, integrality=integrality)
     h.setOptionValue("time_limit", max(0.1, time_limit))
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("random_seed", 0)
-    if node_limit is not None:
-        h.setOptionValue("mip_max_nodes", node_limit)
-    h.passModel(lp)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(map(float, start))

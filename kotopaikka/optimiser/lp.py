@@ -12,9 +12,9 @@ penalty ``−rho |z_r| ≤ mu_r z_r``; what is left separates by class.) ``lagra
 evaluates it over **all** pairs in chunks, so the bound never depends on which columns a solver
 looked at. With the duals of an optimal LP it equals the LP optimum.
 
-**The LP.** ``ColumnLP`` solves the LP relaxation over a growing set of columns with SciPy's
-HiGHS (simplex, warm-started between rounds) and prices all pairs of its classes after each solve (full pricing), stopping when no
-column has positive reduced cost: then the LP optimum over all pairs is proven.
+**The LP.** ``ColumnLP`` solves the LP relaxation over a growing set of columns with HiGHS
+(highspy; simplex warm-started between rounds) and prices all pairs of its classes after each
+solve (full pricing), stopping when no column has positive reduced cost: then the LP optimum over all pairs is proven.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import OptimizeResult
 
-from .native import new_highs, quiet_native_output
+from .native import load_model, quiet_native_output, stacked_rows
 from .problem import Problem
 
 PRICE_TOL = 1e-7
@@ -147,7 +147,7 @@ class LPSolution:
 
 @dataclass
 class ModelArrays:
-    """A restricted LP/MIP in SciPy form (minimisation of ``c @ x``)."""
+    """A restricted LP/MIP in array form (minimisation of ``c @ x``)."""
 
     c: np.ndarray
     A_ub: sp.csr_matrix
@@ -247,10 +247,8 @@ class ColumnLP:
         first_columns: int = 8,
         add_per_round: int = 3,
         verbose: bool = False,
-        crossover: bool = True,
     ):
         self.verbose = verbose
-        self.crossover = crossover
         self.P = P
         self.classes = np.arange(P.K) if classes is None else np.asarray(classes)
         self.cap = P.cap if cap is None else cap
@@ -362,7 +360,7 @@ class ColumnLP:
         return added, worst[0], lag
 
     # -------------------------------------------------------------- the LP model
-    def _solve_restricted(self, time_limit: float | None, crossover: bool = True):
+    def _solve_restricted(self, time_limit: float | None):
         """Solve the restricted LP with HiGHS's simplex, warm-started: the model lives on
         between rounds and only the columns priced in since the last round are added, so a
         round after the first costs a few simplex iterations instead of a solve from scratch.
@@ -373,15 +371,16 @@ class ColumnLP:
         mdl = build_model(
             P, self.classes, self.col_k[have:], self.col_m[have:], self.cap, P.n[self.classes]
         )
-        A = mdl.A_ub if mdl.A_eq is None else sp.vstack([mdl.A_ub, mdl.A_eq]).tocsr()
         if self._h is None:
             if len(mdl.c) == 0:  # nothing can be placed: the LP is empty
                 res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0)
                 return res, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
-            self._h = self._new_model(mdl, A)
+            ub = mdl.ub.copy()
+            ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
+            self._h = load_model(mdl, col_upper=ub)
             self._hcol = np.arange(mdl.ncol)
         elif mdl.ncol:
-            cols = A[:, : mdl.ncol].tocsc()
+            cols = stacked_rows(mdl)[0][:, : mdl.ncol].tocsc()
             first = self._h.getNumCol()
             self._h.addCols(
                 mdl.ncol,
@@ -425,38 +424,6 @@ class ColumnLP:
             mu = np.clip(beta - alpha, -P.rho, P.rho)
         return res, u, Prices(lam, mu)
 
-    @staticmethod
-    def _new_model(mdl: ModelArrays, A: sp.csr_matrix):
-        """A HiGHS model of the restricted LP: inequality rows, then the equality rows."""
-        import highspy
-
-        h = new_highs()
-        n_ub = mdl.A_ub.shape[0]
-        lower = np.full(A.shape[0], -np.inf)
-        upper = np.empty(A.shape[0])
-        upper[:n_ub] = mdl.b_ub
-        if mdl.A_eq is not None:
-            lower[n_ub:] = mdl.b_eq
-            upper[n_ub:] = mdl.b_eq
-        ub = mdl.ub.copy()
-        ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
-        csc = A.tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_ = len(mdl.c)
-        lp.num_row_ = A.shape[0]
-        lp.col_cost_ = mdl.c
-        lp.col_lower_ = mdl.lb
-        lp.col_upper_ = np.where(np.isfinite(ub), ub, highspy.kHighsInf)
-        lp.row_lower_ = np.where(np.isfinite(lower), lower, -highspy.kHighsInf)
-        lp.row_upper_ = upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-        lp.a_matrix_.value_ = csc.data
-        lp.col_lower_ = np.where(np.isfinite(mdl.lb), mdl.lb, -highspy.kHighsInf)
-        h.passModel(lp)
-        return h
-
     def solve(
         self,
         *,
@@ -478,7 +445,7 @@ class ColumnLP:
             t_round = time.perf_counter()
             left = None if time_limit is None else time_limit - (t_round - t0)
             try:
-                res, u, prices = self._solve_restricted(left, crossover=self.crossover)
+                res, u, prices = self._solve_restricted(left)
             except LPTimeout:
                 if last is None:  # not even the first restricted LP finished in time
                     return self._unsolved()
