@@ -1,6 +1,6 @@
 """Placement optimiser benchmark: all sizes, reference solvers and the dynamic simulator in one run.
 
-    .venv/bin/python benchmarks/placement.py            # the full run (about 15 minutes)
+    .venv/bin/python benchmarks/placement.py            # the full run (about 14 minutes)
     .venv/bin/python benchmarks/placement.py --quick    # a smoke run (small sizes, short caps)
 
 Writes ``benchmarks/results/placement.json`` and ``benchmarks/results/placement.md`` (the table
@@ -14,6 +14,7 @@ Each measurement runs in its own child process so that its peak memory (max RSS)
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import platform
@@ -79,6 +80,7 @@ def machine() -> dict:
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
         "ortools": ortools.__version__,
+        "highspy": importlib.metadata.version("highspy"),
         "pulp": pulp.__version__,
         "scikit_learn": sklearn.__version__,
     }
@@ -206,14 +208,19 @@ def worker_cbc(size: int, cap_s: float, model_path: str) -> dict:
     }
 
 
-def _linked_rows(inst, prob, ci, mj, x, pulp) -> None:
-    """Linked cases in the same municipality: x[a, m] == x[b, m] for linked a, b."""
+def _linked_groups(inst) -> list[list[int]]:
+    """Case indices of each linked group (they must go to the same municipality)."""
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(inst.cases):
         if c.linked_group:
             groups.setdefault(c.linked_group, []).append(i)
+    return list(groups.values())
+
+
+def _linked_rows(inst, prob, ci, mj, x, pulp) -> None:
+    """Linked cases in the same municipality: x[a, m] == x[b, m] for linked a, b."""
     var = {(int(i), int(j)): v for i, j, v in zip(ci, mj, x, strict=True)}
-    for members in groups.values():
+    for members in _linked_groups(inst):
         a = members[0]
         for b in members[1:]:
             for j in range(inst.n_municipalities):
@@ -256,13 +263,9 @@ def worker_highs(size: int, cap_s: float, model_path: str) -> dict:
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(base, n)
     )
     cons = [LinearConstraint(A, -np.inf, np.concatenate(rhs))]
-    groups: dict[str, list[int]] = {}
-    for i, c in enumerate(inst.cases):
-        if c.linked_group:
-            groups.setdefault(c.linked_group, []).append(i)
     pos = {(int(i), int(j)): k for k, (i, j) in enumerate(zip(ci, mj, strict=True))}
     er, ec, ev, r = [], [], [], 0
-    for members in groups.values():
+    for members in _linked_groups(inst):
         for b in members[1:]:
             for j in range(inst.n_municipalities):
                 ka, kb = pos.get((members[0], j)), pos.get((b, j))
@@ -435,19 +438,19 @@ def markdown(rep: dict) -> str:
     m = rep["machine"]
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; Python {m['python']}, "
-        f"SciPy {m['scipy']} (HiGHS), OR-Tools {m['ortools']}, PuLP {m['pulp']}. "
+        f"highspy {m.get('highspy', '(version not recorded)')} (Kotopaikka's HiGHS), SciPy {m['scipy']} (reference HiGHS MIP), OR-Tools {m['ortools']}, PuLP {m['pulp']}. "
         f"Whole run {rep['total_s']:.0f} s. Command: `{rep['command']}`. "
         "All instances SYNTHETIC.",
         "",
         "| cases | persons / places | Kotopaikka: method, time | peak memory | objective | "
         "proven bound | proven gap | greedy objective | expected employment: optimised vs "
-        "greedy |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "greedy | violations |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rep["sizes"]:
         k = row["kotopaikka"]
         if "error" in k:
-            lines.append(f"| {row['size']:,} | error: {k['error']} | | | | | | | |")
+            lines.append(f"| {row['size']:,} | error: {k['error']} | | | | | | | | |")
             continue
         gain = (k["employment"] / k["greedy_employment"] - 1) if k["greedy_employment"] else None
         lines.append(
@@ -456,7 +459,7 @@ def markdown(rep: dict) -> str:
             f"{k['peak_rss_mb']:,.0f} MB | {_num(k['objective'])} | {_num(k['bound'])} | "
             f"{_pct(k['gap'])} | {_num(k['greedy_objective'])} | {_num(k['employment'])} vs "
             f"{_num(k['greedy_employment'])} ({'+' if gain and gain > 0 else ''}"
-            f"{_pct(gain)}) |"
+            f"{_pct(gain)}) | {k['violations']} |"
         )
     lines += [
         "",
