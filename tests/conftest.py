@@ -6,12 +6,15 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.core.cache import cache
+from django.db.models import Max
 from django.test import Client
 
 from kotopaikka.access.middleware import SESSION_KEY
 from kotopaikka.access.models import RoleAssignment, User
 from kotopaikka.access.policy import Actor
 from kotopaikka.access.roles import Role
+from kotopaikka.audit.models import AuditEvent
 from kotopaikka.people.services import PersonData, person_create
 from kotopaikka.registry.loader import load_registry
 from kotopaikka.registry.models import Organisation
@@ -42,55 +45,52 @@ def make_actor(db):
     return make
 
 
-@pytest.fixture
-def helsinki_worker(make_actor):
-    return make_actor(Role.INTEGRATION_WORKER, "municipality-091", "helsinki_worker")
+#: Actor fixtures: fixture name -> (role, organisation code); the fixture name is also the
+#: username, so audit assertions can name the actor.
+ACTORS: dict[str, tuple[Role, str]] = {
+    "helsinki_worker": (Role.INTEGRATION_WORKER, "municipality-091"),
+    "espoo_worker": (Role.INTEGRATION_WORKER, "municipality-049"),
+    "helsinki_supervisor": (Role.MUNICIPAL_SUPERVISOR, "municipality-091"),
+    "espoo_supervisor": (Role.MUNICIPAL_SUPERVISOR, "municipality-049"),
+    "uusimaa_officer": (Role.PLACEMENT_OFFICER, "evk-01"),
+    # an officer of another elinvoimakeskus (Pohjois-Suomi, code 09)
+    "north_officer": (Role.PLACEMENT_OFFICER, "evk-09"),
+    "reception_worker": (Role.RECEPTION_CENTRE_WORKER, "reception-joutseno"),
+    "keha_handler": (Role.COMPENSATION_HANDLER, "keha"),
+    "analyst": (Role.MINISTRY_ANALYST, "tem"),
+    "sysadmin": (Role.SYSTEM_ADMIN, "keha"),
+}
+
+
+def _actor_fixture(name: str, role: Role, organisation_code: str):
+    def actor(make_actor) -> Actor:
+        return make_actor(role, organisation_code, name)
+
+    actor.__doc__ = f"{role.value} of {organisation_code} (username {name!r})."
+    return pytest.fixture(actor, name=name)
+
+
+for _name, (_role, _organisation_code) in ACTORS.items():
+    globals()[_name] = _actor_fixture(_name, _role, _organisation_code)
 
 
 @pytest.fixture
-def espoo_worker(make_actor):
-    return make_actor(Role.INTEGRATION_WORKER, "municipality-049", "espoo_worker")
+def clean_cache():
+    """An empty cache (rate-limit and throttle counters), emptied again after the test even when
+    it fails, so that no counters leak into later tests."""
+    cache.clear()
+    yield cache
+    cache.clear()
 
 
 @pytest.fixture
-def helsinki_supervisor(make_actor):
-    return make_actor(Role.MUNICIPAL_SUPERVISOR, "municipality-091", "helsinki_supervisor")
+def audit_mark():
+    """audit_mark() -> seq of the newest AuditEvent (0 if none): events after it have seq > mark."""
 
+    def mark() -> int:
+        return AuditEvent.objects.aggregate(m=Max("seq"))["m"] or 0
 
-@pytest.fixture
-def espoo_supervisor(make_actor):
-    return make_actor(Role.MUNICIPAL_SUPERVISOR, "municipality-049", "espoo_supervisor")
-
-
-@pytest.fixture
-def uusimaa_officer(make_actor):
-    return make_actor(Role.PLACEMENT_OFFICER, "evk-01", "uusimaa_officer")
-
-
-@pytest.fixture
-def north_officer(make_actor):
-    """An officer of another elinvoimakeskus (Pohjois-Suomi, code 09)."""
-    return make_actor(Role.PLACEMENT_OFFICER, "evk-09", "north_officer")
-
-
-@pytest.fixture
-def reception_worker(make_actor):
-    return make_actor(Role.RECEPTION_CENTRE_WORKER, "reception-joutseno", "reception_worker")
-
-
-@pytest.fixture
-def keha_handler(make_actor):
-    return make_actor(Role.COMPENSATION_HANDLER, "keha", "keha_handler")
-
-
-@pytest.fixture
-def analyst(make_actor):
-    return make_actor(Role.MINISTRY_ANALYST, "tem", "analyst")
-
-
-@pytest.fixture
-def sysadmin(make_actor):
-    return make_actor(Role.SYSTEM_ADMIN, "keha", "sysadmin")
+    return mark
 
 
 _hetu_numbers = itertools.count(900)

@@ -350,10 +350,8 @@ def test_bad_paging_parameters_are_a_client_error(helsinki_worker, client_for, q
 # --- token endpoint throttling ------------------------------------------------------------------
 
 
-def test_token_endpoint_is_throttled(helsinki_worker):
-    from django.core.cache import cache
-
-    cache.clear()  # the throttle's counters live in the cache
+def test_token_endpoint_is_throttled(helsinki_worker, clean_cache):
+    """The throttle's counters live in the cache (emptied by clean_cache before and after)."""
     client = Client()
     statuses = [
         _post_json(
@@ -361,6 +359,5 @@ def test_token_endpoint_is_throttled(helsinki_worker):
         ).status_code
         for i in range(21)
     ]
-    cache.clear()
     assert statuses[:20] == [400] * 20
     assert statuses[20] == 429

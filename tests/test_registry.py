@@ -180,8 +180,7 @@ def test_ely_organisations_are_inactive_since_2026():
     evk_orgs = authorities.filter(regional_authority__kind=EVK)
     assert ely_orgs.count() == 15
     assert evk_orgs.count() == 10
-    if dt.date.today() > dt.date(2025, 12, 31):
-        assert not ely_orgs.filter(is_active=True).exists()
+    assert not ely_orgs.filter(is_active=True).exists()
     assert not evk_orgs.filter(is_active=False).exists()
 
 

@@ -116,10 +116,7 @@ def test_forged_forwarded_for_does_not_escape_the_lock(user_with_password):
 
 
 @pytest.mark.django_db
-def test_api_token_endpoint_locks_out_too(user_with_password):
-    from django.core.cache import cache
-
-    cache.clear()  # the token endpoint's rate-limit counters
+def test_api_token_endpoint_locks_out_too(user_with_password, clean_cache):
     username = user_with_password.username
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -130,19 +127,14 @@ def test_api_token_endpoint_locks_out_too(user_with_password):
     response = client.post("/api/v1/auth/token/", {"username": username, "password": PASSWORD})
     assert response.status_code in (400, 403, 429)
     assert "token" not in response.json()
-    cache.clear()
 
 
 @pytest.mark.django_db
-def test_api_token_endpoint_gives_token_without_failures(user_with_password):
+def test_api_token_endpoint_gives_token_without_failures(user_with_password, clean_cache):
     """Control for the lock-out test above."""
-    from django.core.cache import cache
-
-    cache.clear()
     response = Client().post(
         "/api/v1/auth/token/", {"username": user_with_password.username, "password": PASSWORD}
     )
-    cache.clear()
     assert response.status_code == 200
     assert response.json()["token"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models import Max
 from playwright.sync_api import expect
 
 from kotopaikka.audit.models import AuditEvent
@@ -26,16 +25,12 @@ def helsinki_person(kp_server) -> Person:
     return person
 
 
-def _last_seq() -> int:
-    return AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
-
-
 @pytest.mark.browser
 def test_espoo_worker_gets_404_for_helsinki_client_and_attempt_is_audited(
-    page, log_in, helsinki_person
+    page, log_in, helsinki_person, audit_mark
 ):
     log_in(page, "espoo")
-    since = _last_seq()
+    since = audit_mark()
 
     response = page.goto(f"/persons/{helsinki_person.pk}/")
 
@@ -56,10 +51,10 @@ def test_espoo_worker_gets_404_for_helsinki_client_and_attempt_is_audited(
 
 
 @pytest.mark.browser
-def test_helsinki_worker_opens_the_same_client(page, log_in, helsinki_person):
+def test_helsinki_worker_opens_the_same_client(page, log_in, helsinki_person, audit_mark):
     """Positive control: the URL and the person are right, so the 404 above is the scope."""
     log_in(page, "helsinki")
-    since = _last_seq()
+    since = audit_mark()
 
     response = page.goto(f"/persons/{helsinki_person.pk}/")
 

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from kotopaikka.optimiser.cli import main
-from kotopaikka.optimiser.dynamic import _run_policy, batches_of, simulate
+from kotopaikka.optimiser.dynamic import _run_policy, _score, batches_of, simulate
 from kotopaikka.optimiser.outcome import OutcomeModel, generate_history, train
 from kotopaikka.optimiser.problem import compile_problem
+from kotopaikka.optimiser.solve import solve
 from kotopaikka.optimiser.synthetic import generate_instance
 
 
@@ -76,11 +77,15 @@ def test_dynamic_policies_are_feasible_and_below_the_hindsight_bound():
     pool = compile_problem(prev, aggregate=False)
     batches = batches_of(P, 6)
     assert sorted(np.concatenate(batches).tolist()) == list(range(P.U))
+    # the whole year solved at once bounds every policy that sees arrivals batch by batch
+    bound = solve(inst, time_limit=20, explain=False).bound
     for mode in ("fcfs", "batch", "potentials"):
         um = _run_policy(P, batches, mode, pool, 2, np.random.default_rng(0))
         placed = um >= 0
         k = np.flatnonzero(placed)
         assert P.is_feasible(k, um[placed], np.ones(len(k)))
+        objective = _score(P, um)[0]
+        assert objective <= bound + 1e-6, f"{mode}: {objective} exceeds the bound {bound}"
 
 
 @pytest.mark.slow

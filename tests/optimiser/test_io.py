@@ -209,11 +209,52 @@ _values = st.one_of(
 _keys = st.sampled_from([*sorted(_CASE_KEYS | _MEMBER_KEYS), "bogus"])
 
 
+def _valid_case() -> dict:
+    return {
+        "id": "A",
+        "members": [{"age": 30, "languages": ["fi"]}],
+        "ties": ["091"],
+        "outcome": [0.5, 1],
+    }
+
+
+def test_fast_case_check_accepts_valid_cases():
+    """Positive control: the checker is not simply refusing everything."""
+    full = {
+        "id": "F",
+        "members": [
+            {
+                "age": 34,
+                "sex": "f",
+                "education_years": 12,
+                "work_experience_years": 8,
+                "languages": ["fi", "prs"],
+                "literate": True,
+                "unaccompanied_minor": False,
+            },
+            {"age": 4},
+        ],
+        "needs": ["accessible_dwelling"],
+        "ties": ["091"],
+        "wishes": ["049"],
+        "available_from": "2026-01-01",
+        "emergency": False,
+        "declined_by": ["092"],
+        "linked_group": "G",
+        "locked_to": "091",
+        "source": "quota",
+        "outcome": {"091": 0.5, "049": 1},
+    }
+    for c in (_valid_case(), case("B", 3), full):
+        assert _case_validator.is_valid(c), c
+        assert fast_case_ok(c), c
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), _keys, _values), max_size=4))
 def test_fast_case_check_never_accepts_what_the_schema_refuses(edits):
-    member = {"age": 30, "languages": ["fi"]}
-    c = {"id": "A", "members": [member], "ties": ["091"], "outcome": [0.5, 1]}
+    c = _valid_case()
+    member = c["members"][0]
     for in_member, key, value in edits:
         (member if in_member else c)[key] = value
     if fast_case_ok(c):

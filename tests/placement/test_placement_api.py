@@ -107,3 +107,11 @@ def test_bad_input_names_the_field(uusimaa_officer, client_for):
         content_type="application/json",
     )
     assert response.status_code == 400 and "members" in response.json()
+
+
+def test_usage_with_a_bad_year_answers_for_the_current_year(uusimaa_officer, client_for):
+    officer = client_for(uusimaa_officer)
+    assert _agreement(officer).status_code == 200
+    response = officer.get("/api/v1/placement/usage/?year=abc")
+    assert response.status_code == 200
+    assert [r["municipality"] for r in response.json()] == ["091"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -267,6 +268,7 @@ def test_no_sequence_of_proposals_and_decisions_exceeds_any_dimension(
     rng = random.Random(seed)
     agreement(uusimaa_officer, persons=12, cases=4, large_family_dwellings=1)
     cases = [case(uusimaa_officer, size=rng.randint(1, 6)) for _ in range(12)]
+    succeeded: Counter[str] = Counter()
     for _ in range(60):
         action = rng.choice(["propose", "propose", "accept", "decline", "withdraw"])
         try:
@@ -289,16 +291,20 @@ def test_no_sequence_of_proposals_and_decisions_exceeds_any_dimension(
                     services.proposal_withdraw(actor=uusimaa_officer, proposal_id=p.pk)
         except (ValidationError, CapacityExceeded):
             pass
+        else:
+            succeeded[action] += 1
         usage = year_usage()
         for d in DIMENSIONS:
             if usage.agreed[d] is not None:
                 assert usage.used(d) <= usage.agreed[d], (d, usage)
     assert Proposal.objects.exists()
+    # the walk must actually book capacity, not only collect refusals
+    assert succeeded["propose"] >= 1 and succeeded["accept"] >= 1, succeeded
 
 
-def test_every_step_is_audited(uusimaa_officer, helsinki_worker):
+def test_every_step_is_audited(uusimaa_officer, helsinki_worker, audit_mark):
     agreement(uusimaa_officer)
-    before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    before = audit_mark()
     c = case(uusimaa_officer)
     p = services.proposal_create(actor=uusimaa_officer, case_id=c.pk, municipality_code="091")
     services.proposal_decide(actor=helsinki_worker, proposal_id=p.pk, accept=True)
