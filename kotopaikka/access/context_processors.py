@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .policy import active_assignments
 
@@ -11,4 +12,8 @@ def acting_role(request: HttpRequest) -> dict:
     actor = getattr(request, "actor", None)
     if actor is None:
         return {"actor": None, "assignments": []}
-    return {"actor": actor, "assignments": list(active_assignments(request.user))}
+    # Lazy: only base.html's role switcher reads it, so htmx partials do not query.
+    return {
+        "actor": actor,
+        "assignments": SimpleLazyObject(lambda: list(active_assignments(request.user))),
+    }

@@ -6,8 +6,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from kotopaikka.audit.context import set_actor_context
-
 from .policy import NoRoleError, resolve_actor
 
 SESSION_KEY = "kotopaikka_acting_assignment"
@@ -27,5 +25,4 @@ class ActingRoleMiddleware:
             except NoRoleError:
                 request.session.pop(SESSION_KEY, None)
                 request.actor = resolve_actor(request.user)  # type: ignore[attr-defined]
-            set_actor_context(request.actor)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -35,10 +35,6 @@ class Actor:
         return self.assignment.role
 
     @property
-    def role_label(self) -> str:
-        return str(Role(self.role).label)
-
-    @property
     def person_view(self) -> PersonView:
         return ROLE_PERSON_VIEW.get(self.role, PersonView.NONE)
 
@@ -137,11 +133,11 @@ def case_scope_q(actor: Actor | None) -> Q:
     if actor is None:
         return nobody
     org = actor.organisation
-    if org.kind == Organisation.Kind.REGIONAL_AUTHORITY and actor.role == "placement_officer":
+    if org.kind == Organisation.Kind.REGIONAL_AUTHORITY and actor.role == Role.PLACEMENT_OFFICER:
         return Q(regional_authority_id=org.pk)
     if org.kind == Organisation.Kind.MUNICIPALITY and actor.role in (
-        "integration_worker",
-        "municipal_supervisor",
+        Role.INTEGRATION_WORKER,
+        Role.MUNICIPAL_SUPERVISOR,
     ):
         return (
             Q(proposals__municipality_id=org.municipality_id)

@@ -1,4 +1,4 @@
-"""Request-scoped facts every audit event needs (request id, client address, channel, actor).
+"""Request-scoped facts every audit event needs (request id, client address, channel).
 
 Kept in context variables so that services and selectors, which receive the actor explicitly,
 do not also need the HTTP request to fill in where the call came from.
@@ -10,8 +10,7 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -25,27 +24,14 @@ _context: ContextVar[RequestContext] = ContextVar(
     "kotopaikka_request",
     default=RequestContext(),  # noqa: B039 - frozen dataclass, immutable
 )
-_actor: ContextVar[Any] = ContextVar("kotopaikka_actor", default=None)
 
 
 def current() -> RequestContext:
     return _context.get()
 
 
-def current_actor() -> Any:
-    return _actor.get()
-
-
 def set_context(ctx: RequestContext) -> None:
     _context.set(ctx)
-
-
-def set_actor_context(actor: Any) -> None:
-    _actor.set(actor)
-
-
-def set_channel(channel: str) -> None:
-    _context.set(replace(_context.get(), channel=channel))
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from .context import RequestContext, set_actor_context, set_context
+from .context import RequestContext, set_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
@@ -37,7 +37,6 @@ class RequestContextMiddleware:
         set_context(
             RequestContext(request_id=request_id, client_ip=client_ip(request), channel=channel)
         )
-        set_actor_context(None)
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response

@@ -38,12 +38,9 @@ SCHEMA: dict[str, tuple[type, object]] = {
     "LOG_LEVEL": (str, "INFO"),
     "STATIC_ROOT": (str, str(BASE_DIR / "var" / "static")),
     "TASKS_IMMEDIATE": (bool, False),  # run background tasks inline (tests)
-    "DEMO_MODE": (bool, False),
+    "DEMO_MODE": (bool, False),  # show the "synthetic data" banner on every page
     "EMAIL_URL": (str, "consolemail://"),  # e.g. smtp+tls://user:password@smtp.example.fi:587
-    "DEFAULT_FROM_EMAIL": (
-        str,
-        "kotopaikka@localhost",
-    ),  # show the "synthetic data" banner on every page
+    "DEFAULT_FROM_EMAIL": (str, "kotopaikka@localhost"),
 }
 
 env = environ.Env(**SCHEMA)  # type: ignore[arg-type]

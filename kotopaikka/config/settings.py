@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, env, environment, require_production_secrets
+from .env import BASE_DIR, SCHEMA, env, environment, require_production_secrets
 
 ENVIRONMENT = environment()
 require_production_secrets(ENVIRONMENT)
@@ -123,7 +123,8 @@ TEMPLATES = [
     },
 ]
 
-_database_url = env.str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'kotopaikka.sqlite3'}"
+# An empty value (as in `.env.example`) means the schema's default, as an unset one does.
+_database_url = env("DATABASE_URL") or SCHEMA["DATABASE_URL"][1]
 DATABASES = {"default": env.db_url_config(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -208,7 +209,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "kotopaikka" / "static"]
-STATIC_ROOT = env("STATIC_ROOT") or str(BASE_DIR / "var" / "static")
+STATIC_ROOT = env("STATIC_ROOT") or SCHEMA["STATIC_ROOT"][1]
 if ENVIRONMENT != "production":
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STORAGES = {

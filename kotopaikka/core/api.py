@@ -7,7 +7,6 @@ from rest_framework.views import APIView
 
 from kotopaikka.access.middleware import SESSION_KEY
 from kotopaikka.access.policy import Actor, NoRoleError, resolve_actor
-from kotopaikka.audit.context import set_actor_context
 
 ROLE_HEADER = "X-Kotopaikka-Role"
 
@@ -31,4 +30,3 @@ class ActorAPIView(APIView):
         if actor is None:
             raise PermissionDenied("You hold no role in Kotopaikka.")
         self.actor = actor
-        set_actor_context(actor)

@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from kotopaikka.access.policy import Actor, require
-from kotopaikka.access.roles import Op, PersonView
+from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.core.ids import as_uuid
 
 from . import fields
 from .errors import PersonNotFound
 from .identifiers import IdentifierKind, InvalidIdentifier, normalise
-from .models import HouseholdMember, Person, PersonIdentifier
+from .models import HouseholdMember, Person, PersonEvent, PersonIdentifier
 
 OBJECT_TYPE = "people.Person"
 
@@ -28,19 +29,12 @@ def _detail_queryset() -> QuerySet[Person]:
         "nationalities",
         "languages",
         "other_names",
-        "events",
+        Prefetch("events", queryset=PersonEvent.objects.select_related("organisation")),
         Prefetch(
             "household_membership__household__members",
             queryset=HouseholdMember.objects.select_related("person"),
         ),
     )
-
-
-def _as_uuid(value: uuid.UUID | str) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def person_get(*, actor: Actor, person_id: uuid.UUID | str, purpose: str = "view") -> Person:
@@ -50,7 +44,7 @@ def person_get(*, actor: Actor, person_id: uuid.UUID | str, purpose: str = "view
     but the attempt is audited with the id asked for.
     """
     require(actor, Op.PERSON_VIEW)
-    pk = _as_uuid(person_id)
+    pk = as_uuid(person_id)
     person = _detail_queryset().for_actor(actor).filter(pk=pk).first() if pk else None
     if person is None:
         record_denial(
@@ -173,14 +167,13 @@ def person_access_log(
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    reason: str  # "identifier" | "name_and_birth_date"
+    reason: str  # "name_and_birth_date" (identifier matches are refused before this check)
     person: Person | None  # None when the match is outside the actor's scope
 
 
 def find_duplicates(
     *,
     actor: Actor,
-    identifiers: list[tuple[str, str]],
     given_names: str,
     family_name: str,
     date_of_birth,
@@ -192,12 +185,6 @@ def find_duplicates(
     reveals details only of matches inside the actor's scope.
     """
     matches: dict[uuid.UUID, str] = {}
-    for kind, value in identifiers:
-        hits = PersonIdentifier.objects.filter(
-            kind=kind, lookup_hash=PersonIdentifier.hash_for(kind, value)
-        )
-        for person_id in hits.values_list("person_id", flat=True):
-            matches[person_id] = "identifier"
     if date_of_birth and family_name.strip():
         same = Person.objects.filter(
             family_name__iexact=family_name.strip(),
@@ -211,7 +198,3 @@ def find_duplicates(
         return []
     visible = {p.pk: p for p in Person.objects.for_actor(actor).filter(pk__in=matches)}
     return [DuplicateMatch(reason, visible.get(pk)) for pk, reason in matches.items()]
-
-
-def person_view_level(actor: Actor) -> PersonView:
-    return actor.person_view

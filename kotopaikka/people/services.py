@@ -18,6 +18,7 @@ from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.core import crypto
+from kotopaikka.core.ids import as_uuid
 from kotopaikka.registry.models import Organisation
 
 from .errors import PersonNotFound
@@ -244,7 +245,6 @@ def person_create(
     if not confirm_possible_duplicate:
         matches = find_duplicates(
             actor=actor,
-            identifiers=clean.data.identifiers,
             given_names=clean.data.given_names,
             family_name=clean.data.family_name,
             date_of_birth=clean.data.date_of_birth,
@@ -287,10 +287,7 @@ def _require_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) ->
     Runs before the change's transaction so that the refusal's audit event is not rolled back
     with it.
     """
-    try:
-        pk = uuid.UUID(str(person_id))
-    except ValueError:
-        pk = None
+    pk = as_uuid(person_id)
     if pk is None or not Person.objects.for_actor(actor).filter(pk=pk).exists():
         record_denial(
             actor=actor, object_type=OBJECT_TYPE, object_id=person_id, purpose=purpose, person_id=pk

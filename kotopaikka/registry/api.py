@@ -12,6 +12,7 @@ from kotopaikka.access.roles import Op
 from kotopaikka.core.api import ActorAPIView
 
 from .models import Municipality, Organisation
+from .selectors import municipalities_with_relations
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -58,17 +59,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["code", "kind", "name", "name_fi", "name_sv", "name_en", "is_active"]
 
 
-def _municipalities():
-    return Municipality.objects.select_related("region", "wellbeing_county").prefetch_related(
-        "regional_authorities"
-    )
-
-
 class MunicipalityListApi(ActorAPIView):
     @extend_schema(responses=MunicipalitySerializer(many=True))
     def get(self, request):
         require(self.actor, Op.REGISTRY_VIEW)
-        return Response(MunicipalitySerializer(_municipalities(), many=True).data)
+        return Response(MunicipalitySerializer(municipalities_with_relations(), many=True).data)
 
 
 class MunicipalityDetailApi(ActorAPIView):
@@ -76,7 +71,9 @@ class MunicipalityDetailApi(ActorAPIView):
     def get(self, request, code: str):
         require(self.actor, Op.REGISTRY_VIEW)
         return Response(
-            MunicipalitySerializer(get_object_or_404(_municipalities(), code=code)).data
+            MunicipalitySerializer(
+                get_object_or_404(municipalities_with_relations(), code=code)
+            ).data
         )
 
 

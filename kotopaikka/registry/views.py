@@ -4,14 +4,13 @@ from django.shortcuts import render
 from kotopaikka.access.roles import Op
 from kotopaikka.core.decorators import requires
 
-from .models import Municipality, Region
+from .models import Region
+from .selectors import municipalities_with_relations
 
 
 @requires(Op.REGISTRY_VIEW)
 def municipalities(request: HttpRequest) -> HttpResponse:
-    queryset = Municipality.objects.select_related("region", "wellbeing_county").prefetch_related(
-        "regional_authorities"
-    )
+    queryset = municipalities_with_relations()
     region = request.GET.get("region", "")
     if region:
         queryset = queryset.filter(region__code=region)
