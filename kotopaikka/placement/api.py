@@ -14,6 +14,7 @@ from kotopaikka.optimiser.model import DIMENSIONS
 
 from . import importing, selectors, services
 from .models import Need, PlacementCase, Proposal
+from .params import year_param
 
 
 class MemberSerializer(serializers.Serializer):
@@ -295,7 +296,7 @@ class UsageApi(ActorAPIView):
         responses={200: dict},
     )
     def get(self, request):
-        year = int(request.query_params.get("year") or dt.date.today().year)
+        year = year_param(request.query_params.get("year"))
         rows = selectors.usage_table(
             actor=self.actor, year=year, region=request.query_params.get("region", "")
         )

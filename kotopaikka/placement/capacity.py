@@ -57,6 +57,10 @@ class Usage:
             and self.used(d) + demand[d] > self.agreed[d]
         ]
 
+    def overbooked(self) -> list[str]:
+        """Dimensions in which more places are in use than agreed (free below zero)."""
+        return [d for d, free in self.free.items() if free is not None and free < 0]
+
 
 def usage_by_year(years: Iterable[AgreementYear]) -> dict[int, Usage]:
     """Usage of each agreement year, keyed by its id (two queries whatever the number)."""
@@ -81,6 +85,19 @@ def usage_by_year(years: Iterable[AgreementYear]) -> dict[int, Usage]:
     return usage
 
 
+def lock_usage(year_pk: int, *, with_agreement: bool = False) -> tuple[AgreementYear, Usage]:
+    """Lock the agreement year row (SELECT … FOR UPDATE) and count its usage inside the lock.
+
+    Call inside a transaction; the row stays locked until it ends. `with_agreement` also
+    fetches (and so, on PostgreSQL, locks) the agreement row in the same query.
+    """
+    queryset = AgreementYear.objects.select_for_update()
+    if with_agreement:
+        queryset = queryset.select_related("agreement")
+    year = queryset.get(pk=year_pk)
+    return year, usage_by_year([year])[year.pk]
+
+
 def _add(target: dict[str, int], demand: dict[str, int]) -> None:
     for d in DIMENSIONS:
         target[d] += int(demand.get(d, 0))
@@ -101,3 +118,8 @@ class CapacityExceeded(Exception):
             _("No free places left for: %(dimensions)s.")
             % {"dimensions": dimension_labels(dimensions)}
         )
+
+    @property
+    def messages(self) -> list[str]:
+        """The message as a list, like `ValidationError.messages`."""
+        return [str(self)]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kotopaikka.optimiser.model import DIMENSIONS
+from kotopaikka.people.forms import _codes
 
 from .models import DIMENSION_LABELS, Need, PlacementCase, Proposal
 from .services import CaseData, MemberData
@@ -17,11 +18,18 @@ from .services import CaseData, MemberData
 YES_NO = {"yes": True, "kyllä": True, "ja": True, "no": False, "ei": False, "nej": False}
 
 
-def _codes(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+class ServiceErrorsMixin:
+    """Maps a service's `ValidationError` onto the form: known fields by name, the rest as
+    non-field errors."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        for key, messages in (
+            error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+        ):
+            self.add_error(key if key in self.fields else None, messages)
 
 
-class CaseForm(forms.Form):
+class CaseForm(ServiceErrorsMixin, forms.Form):
     reference = forms.CharField(label=_("Case reference"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"), choices=PlacementCase.Kind.choices)
     emergency = forms.BooleanField(label=_("Emergency case"), required=False)
@@ -95,12 +103,6 @@ class CaseForm(forms.Form):
             linked_group=d["linked_group"],
         )
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in (
-            error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-        ):
-            self.add_error(key if key in self.fields else None, messages)
-
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or JSON)"))
@@ -146,7 +148,7 @@ class SelfMoveForm(DateForm):
     reference = forms.CharField(label=_("Case reference"), max_length=40)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(ServiceErrorsMixin, forms.Form):
     municipality = forms.CharField(label=_("Municipality code"), max_length=3)
     valid_from = forms.DateField(
         label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
@@ -175,9 +177,3 @@ class AgreementForm(forms.Form):
             self.fields[dimension] = forms.IntegerField(
                 label=DIMENSION_LABELS[dimension], required=dimension == "persons", min_value=0
             )
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in (
-            error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-        ):
-            self.add_error(key if key in self.fields else None, messages)

@@ -65,10 +65,6 @@ class ImportReport:
     created: list[str] = field(default_factory=list)  # references
     errors: list[RowError] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 class _RowProblem(Exception):
     def __init__(self, field_name: str, message: str):

@@ -40,24 +40,36 @@ def _language_of(municipality) -> str:
     return "sv" if municipality.language_status in ("sv", "sv-fi") else settings.LANGUAGE_CODE
 
 
+def _recipients_by_municipality(municipality_ids: set[int]) -> dict[int, list[str]]:
+    """The e-mail addresses of each municipality's active integration staff (one query)."""
+    recipients: dict[int, list[str]] = {}
+    if not municipality_ids:
+        return recipients
+    rows = (
+        RoleAssignment.objects.filter(
+            organisation__municipality_id__in=municipality_ids,
+            role__in=[Role.INTEGRATION_WORKER, Role.MUNICIPAL_SUPERVISOR],
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("organisation__municipality_id", "user__email")
+        .distinct()
+    )
+    for municipality_id, email in rows:
+        recipients.setdefault(municipality_id, []).append(email)
+    return recipients
+
+
 def send_reminders(today: dt.date | None = None) -> int:
     """Send today's reminders; returns how many proposals were reminded."""
     today = today or timezone.localdate()
     proposals = due_for_reminder(today)
+    recipients_of = _recipients_by_municipality({p.municipality_id for p in proposals})
     messages = []
     for proposal in proposals:
         with translation.override(_language_of(proposal.municipality)):
-            recipients = list(
-                RoleAssignment.objects.filter(
-                    organisation__municipality=proposal.municipality,
-                    role__in=[Role.INTEGRATION_WORKER, Role.MUNICIPAL_SUPERVISOR],
-                    is_active=True,
-                    user__is_active=True,
-                )
-                .exclude(user__email="")
-                .values_list("user__email", flat=True)
-                .distinct()
-            )
+            recipients = list(recipients_of.get(proposal.municipality_id, []))
             if not recipients:
                 continue
             overdue = proposal.deadline < today

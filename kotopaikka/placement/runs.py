@@ -283,7 +283,7 @@ def optimiser_run_send(
                 explanation=item.get("explanation") or {},
             )
         except (ValidationError, CapacityExceeded) as exc:
-            not_sent[item["case"]] = "; ".join(getattr(exc, "messages", [str(exc)]))
+            not_sent[item["case"]] = "; ".join(exc.messages)
         else:
             sent.append(item["case"])
     run.sent_at = timezone.now()

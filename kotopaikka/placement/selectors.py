@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import uuid
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.core.ids import as_uuid
 from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
-from .errors import CaseNotFound
 from .models import AgreementYear, PlacementAgreement, PlacementCase, Proposal
-from .services import CASE, PROPOSAL
+from .services import CASE, PROPOSAL, _require_case
 
 ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
 
@@ -72,7 +71,9 @@ def case_queue(
         )
         cases = [c for c in cases if codes & {*c.ties, *c.wishes}]
     today = timezone.localdate()
-    days = [_waiting_days(c, today) for c in cases]
+    for c in cases:
+        c.waiting_days = _waiting_days(c, today)
+    days = [c.waiting_days for c in cases]
     figures = WaitingFigures(
         count=len(cases),
         emergency=sum(1 for c in cases if c.emergency),
@@ -80,8 +81,6 @@ def case_queue(
         median_days=statistics.median(days) if days else None,
         max_days=max(days) if days else None,
     )
-    for c in cases:
-        c.waiting_days = _waiting_days(c, today)
     record_event(
         actor=actor,
         action=AuditEvent.Action.LIST,
@@ -96,24 +95,16 @@ def case_queue(
 def case_get(*, actor: Actor, case_id) -> PlacementCase:
     """One case in scope, with members and proposals; audited (or the refusal audited)."""
     require(actor, Op.CASE_VIEW)
-    try:
-        pk = uuid.UUID(str(case_id))
-    except ValueError:
-        pk = None
-    case = None
-    if pk is not None and PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
-        case = (
-            PlacementCase.objects.select_related("regional_authority", "reception_centre")
-            .prefetch_related(
-                "members__person",
-                "excluded_municipalities",
-                Prefetch("proposals", queryset=Proposal.objects.select_related("municipality")),
-            )
-            .get(pk=pk)
+    pk = _require_case(actor, case_id, "view")
+    case = (
+        PlacementCase.objects.select_related("regional_authority", "reception_centre")
+        .prefetch_related(
+            "members__person",
+            "excluded_municipalities",
+            Prefetch("proposals", queryset=Proposal.objects.select_related("municipality")),
         )
-    if case is None:
-        record_denial(actor=actor, object_type=CASE, object_id=case_id, purpose="view")
-        raise CaseNotFound()
+        .get(pk=pk)
+    )
     identities = persons_visible(actor, case)
     record_event(
         actor=actor,
@@ -222,13 +213,12 @@ def decision_outcomes(*, actor: Actor, year: int) -> dict[str, object]:
     require(actor, Op.PLACEMENT_DASHBOARD)
     proposals = Proposal.objects.filter(agreement_year__year=year)
     by_status = {status: 0 for status in Proposal.Status.values}
-    for status in proposals.values_list("status", flat=True):
-        by_status[status] += 1
+    for row in proposals.order_by().values("status").annotate(n=Count("pk")):
+        by_status[row["status"]] += row["n"]
     reasons = {reason: 0 for reason in Proposal.DeclineReason.values}
-    for reason in proposals.filter(status=Proposal.Status.DECLINED).values_list(
-        "decline_reason", flat=True
-    ):
-        reasons[reason] = reasons.get(reason, 0) + 1
+    declined = proposals.filter(status=Proposal.Status.DECLINED).order_by()
+    for row in declined.values("decline_reason").annotate(n=Count("pk")):
+        reasons[row["decline_reason"]] = reasons.get(row["decline_reason"], 0) + row["n"]
     return {
         "by_status": [(Proposal.Status(s).label, n) for s, n in by_status.items()],
         "reasons": [(Proposal.DeclineReason(r).label, n) for r, n in reasons.items() if r],
@@ -245,8 +235,6 @@ def national_waiting(*, actor: Actor) -> WaitingFigures:
         )
     )
     days = [(today - received).days for received, _emergency in rows]
-    from django.db.models import Count
-
     persons = PlacementCase.objects.filter(status=PlacementCase.Status.WAITING).aggregate(
         n=Count("members")
     )["n"]
@@ -297,15 +285,17 @@ def optimiser_run_get(*, actor: Actor, run_id):
     from .models import OptimiserRun
 
     require(actor, Op.OPTIMISER_RUN)
-    try:
-        run = OptimiserRun.objects.get(
-            pk=uuid.UUID(str(run_id)), regional_authority=actor.organisation
-        )
-    except (ValueError, OptimiserRun.DoesNotExist):
+    pk = as_uuid(run_id)
+    run = (
+        None
+        if pk is None
+        else OptimiserRun.objects.filter(pk=pk, regional_authority=actor.organisation).first()
+    )
+    if run is None:
         record_denial(
             actor=actor, object_type="placement.OptimiserRun", object_id=run_id, purpose="view"
         )
-        raise Http404 from None
+        raise Http404
     record_event(
         actor=actor,
         action=AuditEvent.Action.READ,

@@ -20,11 +20,12 @@ from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.core.ids import as_uuid
 from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
 
-from .capacity import CapacityExceeded, dimension_labels, usage_by_year
+from .capacity import CapacityExceeded, dimension_labels, lock_usage, usage_by_year
 from .errors import CaseNotFound, ProposalNotFound
 from .models import (
     DIMENSION_LABELS,
@@ -279,8 +280,7 @@ def agreement_save(
             )
             for dimension, value in places.items():
                 setattr(row, dimension, value)
-            usage = usage_by_year([row])[row.pk]
-            below = [d for d, free in usage.free.items() if free is not None and free < 0]
+            below = usage_by_year([row])[row.pk].overbooked()
             if below:
                 raise ValidationError(
                     {
@@ -315,10 +315,7 @@ def _require_case(actor: Actor, case_id, purpose: str) -> uuid.UUID:
 
     Called before the change's transaction, so the refusal's audit event is not rolled back.
     """
-    try:
-        pk = uuid.UUID(str(case_id))
-    except ValueError:
-        pk = None
+    pk = as_uuid(case_id)
     if pk is None or not PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
         record_denial(actor=actor, object_type=CASE, object_id=case_id, purpose=purpose)
         raise CaseNotFound()
@@ -370,17 +367,14 @@ def proposal_create(
         if case.status != PlacementCase.Status.WAITING:
             raise ValidationError({"case": [_("Only a waiting case can be proposed.")]})
         year = agreement_year_for(municipality, today)
+        usage = None
         if year is not None:
-            year = (
-                AgreementYear.objects.select_for_update()
-                .select_related("agreement")
-                .get(pk=year.pk)
-            )
+            year, usage = lock_usage(year.pk, with_agreement=True)
         reasons = _unmet_reasons(case, year, municipality)
         if reasons:
             raise ValidationError({"municipality": reasons})
         demand = case.demand()
-        exceeded = usage_by_year([year])[year.pk].exceeded_by(demand)
+        exceeded = usage.exceeded_by(demand)
         if exceeded:
             raise CapacityExceeded(exceeded)
         proposal = Proposal.objects.create(
@@ -415,10 +409,7 @@ def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
         queryset = queryset.filter(case__regional_authority_id=org.pk)
     else:
         queryset = queryset.none()
-    try:
-        pk = uuid.UUID(str(proposal_id))
-    except ValueError:
-        pk = None
+    pk = as_uuid(proposal_id)
     if pk is None or not queryset.filter(pk=pk).exists():
         record_denial(actor=actor, object_type=PROPOSAL, object_id=proposal_id, purpose=purpose)
         raise ProposalNotFound()
@@ -442,12 +433,18 @@ def proposal_decide(
         proposal = _lock_proposal(pk)
         if proposal.status != Proposal.Status.PENDING:
             raise ValidationError({"proposal": [_("This proposal has already been decided.")]})
-        year = AgreementYear.objects.select_for_update().get(pk=proposal.agreement_year_id)
+        # The year row is locked (before the case) either way; usage is counted only to accept.
+        if accept:
+            _year, usage = lock_usage(proposal.agreement_year_id)
+        else:
+            AgreementYear.objects.select_for_update().get(pk=proposal.agreement_year_id)
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
         if accept:
-            usage = usage_by_year([year])[year.pk]
-            over = [d for d, free in usage.free.items() if free is not None and free < 0]
-            if over:  # the agreement was cut after the proposal: refuse rather than overbook
+            # Free places fall below zero only through self-arranged moves, which are always
+            # recorded (agreement_save refuses cuts below places in use): while the year is
+            # overbooked, refuse to accept.
+            over = usage.overbooked()
+            if over:
                 raise CapacityExceeded(over)
             proposal.status = Proposal.Status.ACCEPTED
             case.status = PlacementCase.Status.ACCEPTED
@@ -607,8 +604,8 @@ def self_arranged_move_record(
         demand = case.demand()
         exceeded: list[str] = []
         if year is not None:
-            year = AgreementYear.objects.select_for_update().get(pk=year.pk)
-            exceeded = usage_by_year([year])[year.pk].exceeded_by(demand)
+            year, usage = lock_usage(year.pk)
+            exceeded = usage.exceeded_by(demand)
         move = SelfArrangedMove.objects.create(
             case=case,
             municipality=municipality,

@@ -32,13 +32,7 @@ from .forms import (
 )
 from .maps import free_places_map, region_bars
 from .models import DIMENSION_LABELS, Need, PlacementCase
-
-
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .params import int_or_none, year_param
 
 
 @requires(Op.CASE_LIST)
@@ -50,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         nationality=g.get("nationality", "")[:3],
         need=g.get("need", ""),
         emergency=emergency,
-        min_waiting_days=_int_or_none(g.get("min_days", "")),
+        min_waiting_days=int_or_none(g.get("min_days", "")),
         status=g.get("status", PlacementCase.Status.WAITING),
     )
     cases, figures = selectors.case_queue(actor=request.actor, filters=filters)
@@ -128,9 +122,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
 def _after_action(request: HttpRequest, case_id, func) -> HttpResponse:
     try:
         func()
-    except CapacityExceeded as exc:
-        messages.error(request, str(exc))
-    except ValidationError as error:
+    except (ValidationError, CapacityExceeded) as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -173,7 +165,7 @@ def decide(request: HttpRequest, proposal_id) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except (ValidationError, CapacityExceeded) as error:
-        for message in getattr(error, "messages", [str(error)]):
+        for message in error.messages:
             messages.error(request, message)
         return redirect("placement:inbox")
     messages.success(request, _("Decision saved."))
@@ -262,13 +254,9 @@ def self_move(request: HttpRequest) -> HttpResponse:
     return render(request, "placement/self_move.html", {"form": form})
 
 
-def _year(request: HttpRequest) -> int:
-    return _int_or_none(request.GET.get("year", "")) or timezone.localdate().year
-
-
 @requires(Op.AGREEMENT_VIEW)
 def agreements(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = year_param(request.GET.get("year"))
     rows = selectors.usage_table(
         actor=request.actor, year=year, region=request.GET.get("region", "")
     )
@@ -317,23 +305,23 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.PLACEMENT_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = year_param(request.GET.get("year"))
     rows = selectors.usage_table(actor=request.actor, year=year)
-    decisions = selectors.decision_outcomes(actor=request.actor, year=year)
     if request.GET.get("format") == "csv":
         return _usage_csv(rows, year)
+    regions = selectors.usage_by_region(rows)
     return render(
         request,
         "placement/dashboard.html",
         {
             "year": year,
             "rows": rows,
-            "regions": selectors.usage_by_region(rows),
+            "regions": regions,
             "nation": selectors.national_usage(rows),
-            "decisions": decisions,
+            "decisions": selectors.decision_outcomes(actor=request.actor, year=year),
             "waiting": selectors.national_waiting(actor=request.actor),
             "map_svg": free_places_map(rows),
-            "bars_svg": region_bars(selectors.usage_by_region(rows)),
+            "bars_svg": region_bars(regions),
         },
     )
 
@@ -394,14 +382,13 @@ def agreement_document(request: HttpRequest, agreement_id: int) -> FileResponse:
 @requires(Op.OPTIMISER_RUN)
 def run_start(request: HttpRequest) -> HttpResponse:
     """Start an optimiser run for all waiting cases (or a re-run with locks and exclusions)."""
-    time_limit = _int_or_none(request.POST.get("time_limit", "")) or 10
+    time_limit = int_or_none(request.POST.get("time_limit", "")) or 10
     previous = request.POST.get("previous", "")
     locked, excluded, case_ids = {}, {}, None
     if previous:
         old = selectors.optimiser_run_get(actor=request.actor, run_id=previous)
-        case_ids = [
-            c for c in old.case_ids if c in set(selectors.waiting_case_ids(actor=request.actor))
-        ]
+        waiting = set(selectors.waiting_case_ids(actor=request.actor))
+        case_ids = [c for c in old.case_ids if c in waiting]
         for item in old.result.get("assignments", []):
             choice = request.POST.get(f"pair-{item['case']}", "")
             if choice == "lock":
@@ -413,7 +400,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     try:
         run = runs.optimiser_run_start(
             actor=request.actor,
-            year=_year(request),
+            year=year_param(request.GET.get("year")),
             case_ids=case_ids,
             time_limit=time_limit,
             locked=locked,
