@@ -208,3 +208,30 @@ def test_update_refuses_unknown_fields(helsinki_worker, make_person):
             actor=helsinki_worker, person_id=person.pk, changes={"municipality": "049"}
         )
     assert "municipality" in caught.value.message_dict
+
+
+def test_household_member_search_offers_radio_buttons_the_link_form_accepts(
+    helsinki_worker, make_person, client_for
+):
+    """The "Add a family member" search (``?picker=1``) must return choices named
+    ``relative``, which the household link form reads; the plain list's rows have none."""
+    person = make_person(helsinki_worker, family_name="Haidari")
+    relative = make_person(helsinki_worker, family_name="Rahimi")
+    client = client_for(helsinki_worker)
+    url = reverse("people:list")
+    picker = client.get(url, {"picker": "1", "q": "Rahimi"}, HTTP_HX_REQUEST="true")
+    assert picker.status_code == 200
+    assert f'name="relative" id="relative-{relative.pk}" value="{relative.pk}"' in (
+        picker.content.decode()
+    )
+    rows = client.get(url, {"q": "Rahimi"}, HTTP_HX_REQUEST="true")
+    assert 'name="relative"' not in rows.content.decode()
+    linked = client.post(
+        reverse("people:household_link", args=[person.pk]),
+        {"relative": str(relative.pk), "relation": "spouse"},
+    )
+    assert linked.status_code in (200, 302)
+    person.refresh_from_db()
+    assert (
+        Household.objects.filter(members__person=person).filter(members__person=relative).exists()
+    )

@@ -41,11 +41,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "page_obj": paginator.get_page(page_number),
         "can_create": can(request.actor, Op.PERSON_CREATE),
     }
-    template = (
-        "people/_person_rows.html"
-        if request.headers.get("HX-Request")
-        else "people/person_list.html"
-    )
+    if request.GET.get("picker"):  # the household form's search: radio buttons to choose from
+        template = "people/_person_picker.html"
+    elif request.headers.get("HX-Request"):
+        template = "people/_person_rows.html"
+    else:
+        template = "people/person_list.html"
     return render(request, template, context)
 
 
