@@ -461,6 +461,31 @@ def markdown(rep: dict) -> str:
             f"{_num(k['greedy_employment'])} ({'+' if gain and gain > 0 else ''}"
             f"{_pct(gain)}) | {k['violations']} |"
         )
+    notes = []
+    for row in rep["sizes"]:
+        st = row["kotopaikka"].get("stats", {})
+        if "working_set" in st:
+            notes.append(
+                f"{row['size']:,} cases: Lagrangian over all pairs at the prices of a "
+                f"{st['working_set']:,}-class working-set LP"
+            )
+        elif "lp_value" in st:
+            part = f"{row['size']:,} cases: LP {_num(st['lp_value'], 2)}"
+            if "knapsack_bound" in st:
+                part += (
+                    f", knapsack Lagrangian {_num(st['knapsack_bound'], 2)} "
+                    f"({st['knapsack_rounds']} rounds)"
+                )
+            if "mip_status" in st:
+                part += f", MIP {st['mip_status']}"
+            notes.append(part)
+    if notes:
+        lines += [
+            "",
+            "Where the bounds come from (the reported bound is the lowest): "
+            + "; ".join(notes)
+            + ".",
+        ]
     lines += [
         "",
         "Reference solvers on the textbook model (one binary per allowed pair):",

@@ -32,6 +32,8 @@ from .problem import Problem
 
 PRICE_TOL = 1e-7
 CROSSOVER_MAX_COLUMNS = 80_000
+#: A round that adds more than this share of columns is solved from scratch (interior point).
+IPM_WHEN_ADDED = 0.25
 
 
 class LPTimeout(RuntimeError):
@@ -398,7 +400,7 @@ class ColumnLP:
         h.setOptionValue("time_limit", 1e9 if time_limit is None else max(1.0, time_limit))
         # from scratch, the interior point method (with crossover, for a basis) is fastest;
         # after a few columns are added, the simplex method continues from the last basis
-        many = len(self.col_k) - have > 0.05 * max(have, 1)
+        many = len(self.col_k) - have > IPM_WHEN_ADDED * max(have, 1)
         # very large LPs: no crossover (it can cost more than the interior point solve);
         # without a basis every round is an interior point solve
         big = len(self.col_k) > CROSSOVER_MAX_COLUMNS
@@ -526,7 +528,7 @@ def solve_lp(
     P: Problem,
     *,
     seed: int = 0,
-    base: int = 400,
+    base: int = 200,
     shrink: int = 3,
     time_limit: float | None = None,
     stop_gap: float = 1e-6,
