@@ -81,8 +81,12 @@ def test_small_instance_optimum():
 
 
 def test_same_input_and_seed_give_identical_result_files():
-    inst = generate_instance(250, seed=5)
-    texts = [json.dumps(result_to_dict(solve(inst, seed=3, time_limit=60))) for _ in range(2)]
+    # small enough that no stage meets its time limit, even on a loaded machine: a stage cut
+    # short by the clock is the documented exception to determinism (see solve.py)
+    inst = generate_instance(120, seed=5)
+    results = [solve(inst, seed=3, time_limit=120) for _ in range(2)]
+    assert all(r.status == "optimal" for r in results), [r.status for r in results]
+    texts = [json.dumps(result_to_dict(r)) for r in results]
     assert texts[0] == texts[1]
     assert load_result(texts[0]).objective == json.loads(texts[0])["objective"]
 
