@@ -19,7 +19,7 @@ import numpy as np
 
 from .heuristic import Sol
 from .lp import Bound, ColumnLP, LPSolution, Prices, lagrangian_bound, solve_lp
-from .problem import Problem
+from .problem import Problem, fits
 
 
 @dataclass
@@ -114,16 +114,7 @@ class _SubProblem:
             n=P.n[c],
             A=P.A[c],
             W=P.W[c],
-            E=P.E[c] & _fits(P.A[c], P.cap),
+            E=P.E[c] & fits(P.A[c], P.cap),
             cap=self.cap,
             const=0.0,
         )
-
-
-def _fits(A: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    ok = np.ones((A.shape[0], cap.shape[0]), dtype=bool)
-    for d in range(A.shape[1]):
-        need = A[:, d]
-        if np.any(need > 0):
-            ok &= ~(need[:, None] > cap[None, :, d] + 1e-9)
-    return ok

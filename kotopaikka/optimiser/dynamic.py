@@ -32,18 +32,14 @@ import numpy as np
 from .greedy import greedy_units
 from .heuristic import Sol, fill_remaining, round_lp
 from .lp import ColumnLP, Prices, solve_lp
-from .problem import Problem, compile_problem
+from .problem import Problem, compile_problem, fits
 from .solve import solve
 
 
 def _view(P: Problem, units: np.ndarray, cap: np.ndarray, W: np.ndarray | None = None) -> Problem:
     """The sub-problem of some units (no aggregation: unit == class) on capacity ``cap``."""
     A = P.A[units]
-    E = P.E[units].copy()
-    for d in range(A.shape[1]):
-        need = A[:, d]
-        if np.any(need > 0):
-            E &= ~(need[:, None] > cap[None, :, d] + 1e-9)
+    E = P.E[units] & fits(A, cap)
     return dataclasses.replace(
         P,
         unit_cases=[P.unit_cases[u] for u in units],
@@ -111,7 +107,7 @@ def potentials(
             n=np.ones(len(A)),
             A=A,
             W=W,
-            E=E & _fits(A, cap),
+            E=E & fits(A, cap),
             cap=cap,
             const=0.0,
             rho=0.0,
@@ -127,15 +123,6 @@ def potentials(
             lp = ColumnLP(V, start=warm).solve(max_rounds=8, stop_gap=1e-3)
         acc += lp.prices.lam
     return acc / samples
-
-
-def _fits(A: np.ndarray, cap: np.ndarray) -> np.ndarray:
-    ok = np.ones((A.shape[0], cap.shape[0]), dtype=bool)
-    for d in range(A.shape[1]):
-        need = A[:, d]
-        if np.any(need > 0):
-            ok &= ~(need[:, None] > cap[None, :, d] + 1e-9)
-    return ok
 
 
 def batches_of(P: Problem, n_batches: int) -> list[np.ndarray]:

@@ -6,6 +6,7 @@ whose ``issues`` name the item (``case C17``, ``municipality 091``) and the fiel
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -144,17 +145,7 @@ _CASE_KEYS = frozenset(
         "outcome",
     }
 )
-_MEMBER_KEYS = frozenset(
-    {
-        "age",
-        "sex",
-        "education_years",
-        "work_experience_years",
-        "languages",
-        "literate",
-        "unaccompanied_minor",
-    }
-)
+_MEMBER_KEYS = frozenset(f.name for f in dataclasses.fields(Member))
 
 
 def _is_int(v: object) -> bool:

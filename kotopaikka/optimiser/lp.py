@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from scipy.optimize import OptimizeResult
 
 from .native import load_model, quiet_native_output, stacked_rows
-from .problem import Problem
+from .problem import Problem, fits
 
 PRICE_TOL = 1e-7
 CROSSOVER_MAX_COLUMNS = 80_000
@@ -79,10 +79,7 @@ def reduced_profit(
         rp += A[:, 0:1] * adj[None, :]
     rp[~P.E[rows]] = -np.inf
     if cap is not None:  # pairs that cannot fit the given (residual) capacity
-        for d in range(A.shape[1]):
-            need = A[:, d]
-            if np.any(need > 0):
-                rp[need[:, None] > cap[None, :, d] + 1e-9] = -np.inf
+        rp[~fits(A, cap)] = -np.inf
     return rp
 
 

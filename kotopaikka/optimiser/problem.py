@@ -113,6 +113,16 @@ class Problem:
         return bool(np.all(self.usage(k, m, cnt) <= self.cap + tol))
 
 
+def fits(A: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """(rows of ``A`` × municipalities): the demand fits the capacity in every dimension."""
+    ok = np.ones((A.shape[0], cap.shape[0]), dtype=bool)
+    for d in range(A.shape[1]):
+        need = A[:, d]
+        if np.any(need > 0):
+            ok &= ~(need[:, None] > cap[None, :, d] + 1e-9)
+    return ok
+
+
 def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
     n_m = inst.n_municipalities
     coef = coefficient_matrix(inst)
@@ -163,10 +173,7 @@ def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
             Eu[r] = elig[u].all(axis=0)
             Au[r] = demand[u].sum(axis=0)
         # static fit: a unit can never go where its demand exceeds the residual capacity
-        for d in range(len(DIMENSIONS)):
-            need = Au[:, d]
-            if np.any(need > 0):
-                Eu &= ~(need[:, None] > cap[None, :, d] + 1e-9)
+        Eu &= fits(Au, cap)
     del coef, elig
 
     if aggregate and n_u > 1:
