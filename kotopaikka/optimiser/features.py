@@ -68,7 +68,7 @@ def member_matrix(members: Sequence[Member]) -> np.ndarray:
 def muni_attributes_vector(attrs: dict, regions: Sequence[str]) -> list[float]:
     """Municipality features from its ``attributes`` (population, unemployment_pct, ...)."""
     pop = float(attrs.get("population", 10_000))
-    unemp = float(attrs.get("unemployment_pct", attrs.get("unemployment_share", _UNEMP_MEAN)))
+    unemp = float(attrs.get("unemployment_pct", _UNEMP_MEAN))
     lang = attrs.get("language", "fi")
     region = attrs.get("region", "")
     vec = [

@@ -55,14 +55,22 @@ def build_instance(run: OptimiserRun) -> om.Instance:
                 accepts_emergency=agreement.accepts_emergency_cases,
                 attributes={
                     "population": muni.population,
-                    "unemployment_share": float(muni.unemployment_share or 0),
+                    # the format's key; left out when unknown (the model then uses the mean)
+                    **(
+                        {}
+                        if muni.unemployment_share is None
+                        else {"unemployment_pct": float(muni.unemployment_share)}
+                    ),
                     "language": muni.language_status,
                 },
             )
         )
     known = {m.code for m in municipalities}
     cases = []
-    for case in PlacementCase.objects.filter(pk__in=run.case_ids).prefetch_related(
+    waiting = PlacementCase.objects.filter(
+        pk__in=run.case_ids, status=PlacementCase.Status.WAITING
+    )  # a case proposed since the run was queued already counts in the usage
+    for case in waiting.prefetch_related(
         "members", "excluded_municipalities"
     ):
         declined = {m.code for m in case.excluded_municipalities.all()} | set(
@@ -271,6 +279,10 @@ def optimiser_run_send(
         raise CaseNotFound()
     if run.status != OptimiserRun.Status.DONE:
         raise ValidationError({"run": [_("The run has not finished.")]})
+    if run.year != timezone.localdate().year:  # proposals are checked against this year
+        raise ValidationError(
+            {"run": [_("The run was for %(year)s; start a new run.") % {"year": run.year}]}
+        )
     sent: list[str] = []
     not_sent: dict[str, str] = {}
     for item in run.result.get("assignments", []):

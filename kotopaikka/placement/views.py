@@ -385,8 +385,10 @@ def run_start(request: HttpRequest) -> HttpResponse:
     time_limit = int_or_none(request.POST.get("time_limit", "")) or 10
     previous = request.POST.get("previous", "")
     locked, excluded, case_ids = {}, {}, None
-    if previous:
+    year = timezone.localdate().year
+    if previous:  # a re-run keeps the year of the run it revises
         old = selectors.optimiser_run_get(actor=request.actor, run_id=previous)
+        year = old.year
         waiting = set(selectors.waiting_case_ids(actor=request.actor))
         case_ids = [c for c in old.case_ids if c in waiting]
         for item in old.result.get("assignments", []):
@@ -400,7 +402,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     try:
         run = runs.optimiser_run_start(
             actor=request.actor,
-            year=year_param(request.GET.get("year")),
+            year=year,
             case_ids=case_ids,
             time_limit=time_limit,
             locked=locked,

@@ -112,6 +112,7 @@ def test_bad_input_names_the_field(uusimaa_officer, client_for):
 def test_usage_with_a_bad_year_answers_for_the_current_year(uusimaa_officer, client_for):
     officer = client_for(uusimaa_officer)
     assert _agreement(officer).status_code == 200
-    response = officer.get("/api/v1/placement/usage/?year=abc")
-    assert response.status_code == 200
-    assert [r["municipality"] for r in response.json()] == ["091"]
+    for bad in ("abc", "-1", "0", "10000"):  # -1 and 10000 used to answer 500
+        response = officer.get(f"/api/v1/placement/usage/?year={bad}")
+        assert response.status_code == 200, bad
+        assert [r["municipality"] for r in response.json()] == ["091"]

@@ -65,19 +65,45 @@ def test_run_is_stored_with_bound_and_gap_and_respects_free_places(
 def test_locks_and_exclusions_are_respected(
     uusimaa_officer, queue, django_capture_on_commit_callbacks
 ):
-    first = str(queue[0].pk)
+    first = str(queue[0].pk)  # tied to 049: without the exclusion it goes there
     second = str(queue[1].pk)
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.optimiser_run_start(
             actor=uusimaa_officer,
             year=YEAR,
             time_limit=5,
-            locked={second: "049"},
+            locked={second: "091"},
             excluded={first: ["049"]},
         )
     run.refresh_from_db()
     placed = {a["case"]: a["municipality"] for a in run.result["assignments"]}
-    assert placed[second] == "049" and placed.get(first) != "049"
+    assert placed[second] == "091" and placed[first] == "091"
+
+
+def test_cases_proposed_after_the_run_was_queued_are_left_out(uusimaa_officer, queue):
+    run = OptimiserRun.objects.create(
+        regional_authority=uusimaa_officer.organisation,
+        year=YEAR,
+        case_ids=[str(c.pk) for c in queue],
+        parameters={},
+    )
+    services.proposal_create(
+        actor=uusimaa_officer, case_id=str(queue[0].pk), municipality_code="049"
+    )
+    instance = runs.build_instance(run)
+    assert {c.id for c in instance.cases} == {str(queue[1].pk), str(queue[2].pk)}
+    assert all("unemployment_share" not in m.attributes for m in instance.municipalities)
+
+
+def test_a_run_for_another_year_is_not_sent(
+    uusimaa_officer, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    OptimiserRun.objects.filter(pk=run.pk).update(year=YEAR - 1)
+    with pytest.raises(runs.ValidationError):
+        runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert not Proposal.objects.exists()
 
 
 def test_sending_creates_proposals_with_explanations(
@@ -136,6 +162,7 @@ def test_run_pages_work_for_the_officer_and_not_for_others(
         )
     assert rerun.status_code == 302
     newest = OptimiserRun.objects.exclude(pk=run.pk).get()
+    assert newest.year == run.year
     excluded_municipality = next(
         a["municipality"] for a in run.result["assignments"] if a["case"] == str(queue[1].pk)
     )
