@@ -70,9 +70,7 @@ def build_instance(run: OptimiserRun) -> om.Instance:
     waiting = PlacementCase.objects.filter(
         pk__in=run.case_ids, status=PlacementCase.Status.WAITING
     )  # a case proposed since the run was queued already counts in the usage
-    for case in waiting.prefetch_related(
-        "members", "excluded_municipalities"
-    ):
+    for case in waiting.prefetch_related("members", "excluded_municipalities"):
         declined = {m.code for m in case.excluded_municipalities.all()} | set(
             run.excluded.get(str(case.pk), [])
         )
