@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .heuristic import Sol, run_milp, start_vector
+from .knapsack import KnapsackBound, pair_bounds
 from .lp import Bound, _chunks, build_model, reduced_profit
 from .problem import Problem
 
@@ -33,13 +34,19 @@ class ExactOutcome:
     status: str
 
 
-def reduced_pairs(P: Problem, B: Bound, incumbent: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (k, m) that may still be in an assignment better than ``incumbent``."""
+def reduced_pairs(
+    P: Problem, B: Bound, incumbent: float, knap: KnapsackBound | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (k, m) that may still be in an assignment better than ``incumbent``: by the
+    LP's Lagrangian and, if given, by the knapsack Lagrangian too (each alone is a proof)."""
+    kb = None if knap is None else pair_bounds(P, knap)
     ks, ms = [], []
     for ch in _chunks(P, np.arange(P.K)):
         rp = reduced_profit(P, B.prices, ch)
         limit = B.value - B.best[ch]
         ok = np.isfinite(rp) & (limit[:, None] + rp >= incumbent - FIX_TOL)
+        if kb is not None:
+            ok &= kb[ch] >= incumbent - FIX_TOL
         kk, mm = np.nonzero(ok)
         ks.append(ch[kk])
         ms.append(mm)
@@ -54,8 +61,9 @@ def solve_reduced_mip(
     *,
     time_limit: float,
     max_pairs: int = 400_000,
+    knap: KnapsackBound | None = None,
 ) -> ExactOutcome:
-    kg, mg = reduced_pairs(P, B, incumbent_value)
+    kg, mg = reduced_pairs(P, B, incumbent_value, knap)
     if len(kg) > max_pairs:
         return ExactOutcome(None, B.value, False, len(kg), "too_large")
     if len(kg) == 0 and not P.has_fairness:

@@ -27,7 +27,6 @@ from collections import Counter
 import numpy as np
 
 from .compat import ineligibility_reason
-from .lp import Prices
 from .model import DIMENSIONS, Alternative, Explanation, Instance, Result, Unplaced
 from .problem import Problem
 from .scores import components
@@ -49,7 +48,6 @@ def explain_result(
     *,
     P: Problem,
     unit_muni: np.ndarray,
-    prices: Prices | None = None,
     top: int = 2,
 ) -> None:
     """Fill ``res.assignments[*].explanation`` and ``res.unplaced`` in place."""
@@ -75,11 +73,9 @@ def explain_result(
     def fairness_delta(size: float, j_from: int, j_to: int) -> float:
         if not fairness:
             return 0.0
-        mask = P.region >= 0
 
         def pen(pm: np.ndarray) -> float:
-            rp = np.bincount(P.region[mask], weights=pm[mask], minlength=len(P.target))
-            return float(P.rho * np.abs(rp - P.target * pm.sum()).sum())
+            return float(P.rho * np.abs(P.region_persons(pm) - P.target * pm.sum()).sum())
 
         after = persons_m.copy()
         if j_from >= 0:
@@ -92,20 +88,8 @@ def explain_result(
         return [i] if u < 0 else [int(x) for x in P.unit_cases[u]]
 
     def group_coef(i: int) -> np.ndarray:
-        u = unit_of_case[i]
-        if u < 0:  # locked: the case's own coefficients (its group is locked too)
-            return P_coef_row(i)
-        return P.W[P.unit_class[u]]
-
-    coef_cache: dict[int, np.ndarray] = {}
-
-    def P_coef_row(i: int) -> np.ndarray:
-        if i not in coef_cache:
-            from .scores import coefficient_matrix
-
-            coef_cache.clear()
-            coef_cache[i] = coefficient_matrix(_single_case(inst, i))[0]
-        return coef_cache[i]
+        """Coefficients of a free case's unit (locked cases are explained before this)."""
+        return P.W[P.unit_class[unit_of_case[i]]]
 
     def rule(cases: list[int], j: int) -> tuple[str, str, dict] | None:
         for i in cases:
@@ -302,16 +286,6 @@ def explain_result(
             )
         )
     res.unplaced = unplaced
-
-
-def _single_case(inst: Instance, i: int) -> Instance:
-    sub = Instance(
-        municipalities=inst.municipalities,
-        cases=[inst.cases[i]],
-        weights=inst.weights,
-        outcome=None if inst.outcome is None else inst.outcome[i : i + 1],
-    )
-    return sub
 
 
 def explain_case(res: Result, case_id: str) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import OptimizeResult
 
-from .lp import LPSolution, Prices, build_model, reduced_profit
+from .lp import Bound, LPSolution, Prices, build_model, reduced_profit
 from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
 from .native import load_model, quiet_native_output
 from .problem import Problem
@@ -95,19 +95,17 @@ def fill_singles(
     classes: np.ndarray,
     counts: np.ndarray,
     profit: np.ndarray | None = None,
-    allowed: np.ndarray | None = None,
 ) -> Sol:
     """Place ``counts`` units of the flow ``classes`` optimally into residual ``cap``.
 
-    ``profit`` (len(classes) × M) defaults to ``W``; ``allowed`` restricts the arcs (default:
-    every allowed pair that fits).
+    ``profit`` (len(classes) × M) defaults to ``W``; arcs: every allowed pair that fits.
     """
     if len(classes) == 0:
         return Sol.empty()
     M = P.M
     S = len(classes)
     prof = P.W[classes] if profit is None else profit
-    ok = P.E[classes] if allowed is None else allowed & P.E[classes]
+    ok = P.E[classes]
     ok = ok & (cap[None, :, PERSONS] >= 1 - 1e-9) & (cap[None, :, CASES] >= 1 - 1e-9)
     uam = P.A[classes, UAM] > 0
     em = P.A[classes, EMERGENCY] > 0
@@ -157,9 +155,8 @@ def fill_singles(
     return Sol(classes[kk[pos]], mm[pos], flows[pos].astype(float))
 
 
-def residual(P: Problem, sol: Sol, cap: np.ndarray | None = None) -> np.ndarray:
-    base = P.cap if cap is None else cap
-    return base - P.usage(sol.k, sol.m, sol.cnt)
+def residual(P: Problem, sol: Sol) -> np.ndarray:
+    return P.cap - P.usage(sol.k, sol.m, sol.cnt)
 
 
 def round_lp(
@@ -168,23 +165,18 @@ def round_lp(
     prices: Prices,
     *,
     rc_limit: float = 0.2,
-    fixed: Sol | None = None,
-    profit_adjust: bool = True,
 ) -> Sol:
     """Families: integral parts kept, fractional ones placed greedily; singles by flow.
 
-    ``frac`` is a fractional class solution (e.g. an LP's); ``fixed`` is already integral and
-    stays (it consumes capacity first).
+    ``frac`` is a fractional class solution (e.g. an LP's).
     """
     K, M = P.K, P.M
     single = flow_classes(P)
-    fixed = fixed or Sol.empty()
-    cap = residual(P, fixed)
     fl = np.floor(frac.cnt + 1e-7)
     fam = ~single[frac.k]
     keep = fam & (fl > 0)
     base = Sol(frac.k[keep], frac.m[keep], fl[keep])
-    cap = cap - P.usage(base.k, base.m, base.cnt)
+    cap = residual(P, base)
     if np.any(cap < -1e-6):
         raise AssertionError("integral LP parts exceed capacity")
     # fractional remainder of the families
@@ -195,7 +187,7 @@ def round_lp(
         mass = np.bincount(fk, weights=fr * P.A[fk, PERSONS], minlength=K)
         order = np.unique(fk)
         order = order[np.lexsort((order, -mass[order]))]
-        taken = fixed.placed_per_class(K) + base.placed_per_class(K)
+        taken = base.placed_per_class(K)
         for k in order:
             left = round(P.n[k] - taken[k])
             if left <= 0:
@@ -225,8 +217,8 @@ def round_lp(
         if placed_extra
         else Sol.empty()
     )
-    families = Sol.from_parts([fixed, base, extra])
-    return complete_with_singles(P, families, prices if profit_adjust else None)
+    families = Sol.from_parts([base, extra])
+    return complete_with_singles(P, families, prices)
 
 
 def complete_with_singles(P: Problem, families: Sol, prices: Prices | None = None) -> Sol:
@@ -271,8 +263,7 @@ def fill_remaining(P: Problem, sol: Sol) -> Sol:
 def improve_with_mip(
     P: Problem,
     lp: LPSolution,
-    prices: Prices,
-    best: np.ndarray,
+    B: Bound,
     *,
     time_limit: float,
     rc_family: float = 0.05,
@@ -283,8 +274,8 @@ def improve_with_mip(
     """Re-decide fractional families (integer) with the persons alone (continuous) by MIP.
 
     Families whose LP value is integral stay fixed. Columns: the LP's, plus pairs whose reduced
-    cost under ``prices`` is at most ``rc_family`` / ``rc_single``. ``best`` is max(0, max rp)
-    per class (the Lagrangian's per-class value). ``start`` (e.g. the rounded LP) starts the
+    cost under the Lagrangian ``B`` (its prices; ``B.best`` is each class's value) is at most
+    ``rc_family`` / ``rc_single``. ``start`` (e.g. the rounded LP) starts the
     MIP, so the result is never worse than it. Returns ``None`` if the MIP found nothing.
     At most ``max_columns`` columns (those of the LP and the start, then the lowest reduced
     costs), and ``None`` if the LP's and the start's alone are more: on larger models HiGHS's
@@ -299,25 +290,26 @@ def improve_with_mip(
     fixed_mask = (~single[frac.k]) & ~per_class_frac[frac.k]
     fixed = Sol(frac.k[fixed_mask], frac.m[fixed_mask], np.round(frac.cnt[fixed_mask]))
     cap = residual(P, fixed)
-    free = np.flatnonzero(~np.isin(np.arange(P.K), np.unique(fixed.k)) | single)
-    free = free[(P.n[free] - fixed.placed_per_class(P.K)[free]) > 0.5]
+    is_fixed = np.zeros(P.K, dtype=bool)
+    is_fixed[fixed.k] = True
+    left_all = P.n - fixed.placed_per_class(P.K)
+    free = np.flatnonzero((~is_fixed | single) & (left_all > 0.5))
     if len(free) == 0:
         return None
-    rp = reduced_profit(P, prices, free, cap)
-    rc = best[free][:, None] - rp
+    loc = np.full(P.K, -1)  # row of each free class
+    loc[free] = np.arange(len(free))
+    rp = reduced_profit(P, B.prices, free, cap)
+    rc = B.best[free][:, None] - rp
     lim = np.where(single[free], rc_single, rc_family)[:, None]
-    in_lp = np.zeros((len(free), P.M), dtype=bool)
-    pos = np.searchsorted(free, frac.k)
-    hit = (pos < len(free)) & (free[np.minimum(pos, len(free) - 1)] == frac.k)
-    in_lp[pos[hit], frac.m[hit]] = True
-    ok = np.isfinite(rp) & ((rc <= lim) | in_lp) & (P.W[free] > 0)
-    must = in_lp
+    must = np.zeros((len(free), P.M), dtype=bool)  # the LP's columns, then the start's
+    hit = loc[frac.k] >= 0
+    must[loc[frac.k[hit]], frac.m[hit]] = True
+    ok = np.isfinite(rp) & ((rc <= lim) | must) & (P.W[free] > 0)
     start_part = None
     if start is not None:  # the start's decisions on the free classes (the rest is fixed)
-        pos = np.searchsorted(free, start.k)
-        hit = (pos < len(free)) & (free[np.minimum(pos, len(free) - 1)] == start.k)
-        ok[pos[hit], start.m[hit]] = True
-        must[pos[hit], start.m[hit]] = True
+        hit = loc[start.k] >= 0
+        ok[loc[start.k[hit]], start.m[hit]] = True
+        must[loc[start.k[hit]], start.m[hit]] = True
         start_part = Sol(start.k[hit], start.m[hit], start.cnt[hit])
     if must.sum() > max_columns:  # HiGHS would not even finish its root LP in time
         return None
@@ -331,13 +323,12 @@ def improve_with_mip(
     nc = len(kg)
     if nc == 0:
         return None
-    left = P.n[free] - fixed.placed_per_class(P.K)[free]
-    mdl = build_model(P, free, ki, mi, cap, left)
-    integ = np.zeros(len(mdl.c))
-    integ[:nc] = ~single[kg]
     remaining = time_limit - (time.perf_counter() - t0)
     if remaining < 0.2:
         return None
+    mdl = build_model(P, free, ki, mi, cap, left_all[free])
+    integ = np.zeros(len(mdl.c))
+    integ[:nc] = ~single[kg]
     x0 = None if start_part is None else start_vector(P, mdl, kg, mi, start_part)
     res = run_milp(mdl, integ, remaining, start=x0)
     if res.x is None:
@@ -346,7 +337,7 @@ def improve_with_mip(
     fam_col = ~single[kg]
     xf = np.where(fam_col, np.round(x), 0.0)
     families = Sol.from_parts([fixed, Sol(kg[xf > 0.5], mi[xf > 0.5], xf[xf > 0.5])])
-    return complete_with_singles(P, families, prices)
+    return complete_with_singles(P, families, B.prices)
 
 
 def run_milp(

@@ -17,7 +17,8 @@ programme runs over sizes, not items, with the concave prefix sums of each size'
 
 ``f_m[c]`` (best value within ``c`` places) also bounds every assignment that puts a unit of
 class ``k`` in ``m``: ``L − KP_m + r[k, m] + f_m[cap − s_k]``. Pairs whose bound falls below a
-known solution's value can be left out of any search for a better one (reduced-cost fixing).
+known solution's value can be left out of any search for a better one: the exact method's
+reduced-cost fixing uses this beside the LP's own test.
 The fairness term is not handled here (callers skip this bound when it is on).
 """
 
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lp import Prices, reduced_profit
 from .model import PERSONS
 from .problem import Problem
 
@@ -82,27 +84,27 @@ def knapsack_value(
     return float(f[C]), f, x
 
 
-def _other_dims(P: Problem) -> np.ndarray:
-    return np.array([d for d in range(P.A.shape[1]) if d != PERSONS], dtype=np.int64)
+def _profits(P: Problem, u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """r[k, m] for every pair (−inf where not allowed): the LP's reduced profit at the
+    capacity prices ``lam`` (persons column zero), less the class price."""
+    return reduced_profit(P, Prices(lam, np.zeros(len(P.target))), slice(None)) - u[:, None]
 
 
-def _evaluate(P: Problem, u: np.ndarray, lam: np.ndarray, allowed: list[np.ndarray]):
+def _evaluate(P: Problem, u: np.ndarray, lam: np.ndarray):
     """(bound, per-municipality values and tables, subgradients for u and lam)."""
-    other = _other_dims(P)
     finite = np.isfinite(P.cap)
     value = P.const + float(P.n @ u) + float((P.cap[finite] * lam[finite]).sum())
+    R = _profits(P, u, lam)
     sizes = P.A[:, PERSONS]
     kp = np.zeros(P.M)
     tables: list[np.ndarray | None] = [None] * P.M
     g_u = P.n.copy()  # n_k − Σ_m x_km
     g_lam = np.where(finite, P.cap, 0.0)  # cap_md − Σ_k A_kd x_km
-    for m, ks in enumerate(allowed):
-        if len(ks) == 0:
+    for m in range(P.M):
+        kk = np.flatnonzero(R[:, m] > POSITIVE)
+        if len(kk) == 0:
             continue
-        r = P.W[ks, m] - u[ks] - P.A[ks][:, other] @ lam[m, other]
-        pos = r > POSITIVE
-        kk = ks[pos]
-        kp[m], tables[m], x = knapsack_value(r[pos], sizes[kk], P.n[kk], P.cap[m, PERSONS])
+        kp[m], tables[m], x = knapsack_value(R[kk, m], sizes[kk], P.n[kk], P.cap[m, PERSONS])
         g_u[kk] -= x
         g_lam[m] -= P.A[kk].T @ x
     g_lam[:, PERSONS] = 0.0
@@ -126,17 +128,15 @@ def knapsack_bound(
     if P.has_fairness or P.K == 0:
         return None
     t0 = time.perf_counter()
-    finite = np.isfinite(P.cap)
-    lam = np.where(finite, np.maximum(lam, 0.0), 0.0)
-    lam[:, PERSONS] = 0.0
+    lam = Prices(lam, np.zeros(len(P.target))).clipped(P).lam
+    lam[:, PERSONS] = 0.0  # the persons places stay as knapsacks
     u = np.maximum(u, 0.0)
-    allowed = [np.flatnonzero(P.E[:, m]) for m in range(P.M)]
     best: KnapsackBound | None = None
     theta, fails, rounds = STEP, 0, 0
     while True:
         rounds += 1
         t_round = time.perf_counter()
-        value, kp, tables, g_u, g_lam = _evaluate(P, u, lam, allowed)
+        value, kp, tables, g_u, g_lam = _evaluate(P, u, lam)
         if best is None or value < best.value:
             best = KnapsackBound(value, kp, tables, u.copy(), lam.copy())
             fails = 0
@@ -167,15 +167,19 @@ def knapsack_bound(
     return best
 
 
-def pair_bounds(P: Problem, B: KnapsackBound, ks: np.ndarray, m: int) -> np.ndarray:
-    """Upper bound on every assignment that places a unit of class ``ks[i]`` in ``m``."""
-    other = _other_dims(P)
-    r = P.W[ks, m] - B.u[ks] - P.A[ks][:, other] @ B.lam[m, other]
-    f = B.tables[m]
-    if f is None:  # every positive item fits: forcing one in costs at most its own loss
-        return B.value + np.minimum(r, 0.0)
-    rest = len(f) - 1 - P.A[ks, PERSONS].astype(np.int64)
-    out = np.full(len(ks), -np.inf)
-    ok = rest >= 0
-    out[ok] = B.value - B.kp[m] + r[ok] + f[rest[ok]]
+def pair_bounds(P: Problem, B: KnapsackBound) -> np.ndarray:
+    """(K, M): an upper bound on every assignment that places a unit of class ``k`` in ``m``
+    (−inf where it cannot go)."""
+    R = _profits(P, B.u, B.lam)
+    out = np.full(R.shape, -np.inf)
+    sizes = P.A[:, PERSONS].astype(np.int64)
+    for m, f in enumerate(B.tables):
+        r = R[:, m]
+        ok = np.isfinite(r)
+        if f is None:  # every positive item fits: forcing one in costs at most its own loss
+            out[ok, m] = B.value + np.minimum(r[ok], 0.0)
+            continue
+        rest = len(f) - 1 - sizes
+        ok &= rest >= 0
+        out[ok, m] = B.value - B.kp[m] + r[ok] + f[rest[ok]]
     return out

@@ -13,8 +13,10 @@ evaluates it over **all** pairs in chunks, so the bound never depends on which c
 looked at. With the duals of an optimal LP it equals the LP optimum.
 
 **The LP.** ``ColumnLP`` solves the LP relaxation over a growing set of columns with HiGHS
-(highspy; simplex warm-started between rounds) and prices all pairs of its classes after each
-solve (full pricing), stopping when no column has positive reduced cost: then the LP optimum over all pairs is proven.
+(highspy; the model lives on between rounds: interior point for the first solve and for rounds
+that add many columns, warm-started simplex for the others) and prices all pairs of its classes
+after each solve (full pricing), stopping when no column has positive reduced cost: then the LP
+optimum over all pairs is proven.
 """
 
 from __future__ import annotations
@@ -360,9 +362,11 @@ class ColumnLP:
 
     # -------------------------------------------------------------- the LP model
     def _solve_restricted(self, time_limit: float | None):
-        """Solve the restricted LP with HiGHS's simplex, warm-started: the model lives on
-        between rounds and only the columns priced in since the last round are added, so a
-        round after the first costs a few simplex iterations instead of a solve from scratch.
+        """Solve the restricted LP with HiGHS: the model lives on between rounds and only the
+        columns priced in since the last round are added. A round that adds at most
+        :data:`IPM_WHEN_ADDED` of the columns continues from the last basis (simplex, a few
+        iterations); larger additions, and models above :data:`CROSSOVER_MAX_COLUMNS`
+        columns, are solved by the interior point method.
         Returns (result with ``x``/``fun``, class-row duals, prices)."""
         P = self.P
         nk, R, D = len(self.classes), len(P.target), P.A.shape[1]

@@ -17,7 +17,7 @@ The fairness term is kept as data (``region`` per municipality, ``target`` share
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,14 +37,12 @@ class Problem:
     W: np.ndarray  # (K, M) coefficient per unit
     E: np.ndarray  # (K, M) allowed
     cap: np.ndarray  # (M, D) residual capacity, inf = unlimited
-    cap_full: np.ndarray  # (M, D) capacity before locks
     const: float  # value of locked assignments (without fairness)
     region: np.ndarray  # (M,) index into target, -1 = no target
     target: np.ndarray  # (R,) target shares
     rho: float  # fairness weight
     locked_region_persons: np.ndarray  # (R,) persons locked into each target region
     locked_persons: float
-    dims: np.ndarray = field(default_factory=lambda: np.arange(len(DIMENSIONS)))
 
     @property
     def K(self) -> int:
@@ -76,14 +74,6 @@ class Problem:
             - self.target * (total_persons + self.locked_persons)
         )
         return float(self.rho * np.abs(dev).sum())
-
-    def evaluate(self, x: np.ndarray) -> float:
-        """Objective of a class solution given as counts x[k, m] (dense or via (k, m, count))."""
-        val = self.const + float((self.W * x).sum())
-        if self.has_fairness:
-            persons_m = (x * self.sizes[:, None]).sum(axis=0)
-            val -= self.fairness_penalty(self.region_persons(persons_m), persons_m.sum())
-        return val
 
     def evaluate_sparse(self, k: np.ndarray, m: np.ndarray, cnt: np.ndarray) -> float:
         val = self.const + float((self.W[k, m] * cnt).sum())
@@ -128,7 +118,7 @@ def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
     coef = coefficient_matrix(inst)
     elig = eligibility_matrix(inst)
     demand = inst.demand_matrix().astype(float)
-    cap_full = inst.capacity_matrix()
+    cap = inst.capacity_matrix()  # residual after the locks below
     m_idx = inst.muni_index
 
     # units: linked groups merged
@@ -144,7 +134,7 @@ def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
 
     locked: dict[int, int] = {}
     free_units: list[np.ndarray] = []
-    cap = cap_full.copy()
+
     const = 0.0
     for u in units:
         locks = [inst.cases[i].locked_to for i in u if inst.cases[i].locked_to is not None]
@@ -207,7 +197,6 @@ def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
         W=W,
         E=E,
         cap=cap,
-        cap_full=cap_full,
         const=const,
         region=region,
         target=target,

@@ -3,11 +3,13 @@
 Methods:
 
 * ``"exact"``: LP relaxation (column generation, proven over all pairs), a rounded incumbent,
-  reduced-cost fixing and HiGHS's MIP on the pairs that survive; optimal when the MIP
-  finishes, else the MIP's bound is reported.
+  reduced-cost fixing (by the LP's Lagrangian and the knapsack Lagrangian of
+  :mod:`.knapsack`) and HiGHS's MIP on the pairs that survive; optimal when the MIP finishes,
+  else the lowest of the bounds is reported.
 * ``"decompose"``: LP relaxation (whole, or sample prices plus a working-set LP for very large
   instances), rounding with an exact min-cost flow for persons travelling alone, an optional
-  MIP improvement; the bound is the Lagrangian over all pairs.
+  MIP improvement; the bound is the lower of the Lagrangian over all pairs and, when the LP
+  covered every class, the knapsack Lagrangian lowered by subgradient steps.
 * ``"greedy"``: the manual baseline (first come, first served, to the most free places); the
   bound is still computed so its gap is known.
 * ``"auto"``: ``exact`` up to :data:`EXACT_MAX_UNITS` units, else ``decompose``.
@@ -31,7 +33,7 @@ from .greedy import greedy_units
 from .heuristic import Sol, fill_remaining, improve_with_mip, round_lp
 from .io import instance_digest, semantic_issues
 from .knapsack import knapsack_bound
-from .lp import Prices, lagrangian_bound, solve_lp
+from .lp import lagrangian_bound, solve_lp
 from .model import DIMENSIONS, Assignment, Instance, Result, relative_gap
 from .problem import Problem, compile_problem
 from .scores import components
@@ -94,20 +96,27 @@ def solve(
     reserve = 0.5 + (RESERVE_PER_CASE if explain else RESERVE_PER_CASE / 3) * instance.n_cases
     status = "heuristic"
     if P.K == 0:
-        sol, bound, status = Sol.empty(), P.evaluate_sparse(*_empty3()), "optimal"
-        prices = Prices.zero(P)
+        sol, status = Sol.empty(), "optimal"
+        bound = P.evaluate_sparse(sol.k, sol.m, sol.cnt)
     else:
         prog("lp", 0.05)
-        prices, frac, bound, B, lp, lp_info = _relaxation(P, seed=seed, time_limit=0.6 * time_limit)
+        frac, bound, B, lp, lp_info = _relaxation(P, seed=seed, time_limit=0.6 * time_limit)
         stats.update(lp_info)
         lap("lp")
         prog("round", 0.5)
-        sol = _greedy_sol(P) if method == "greedy" else fill_remaining(P, round_lp(P, frac, prices))
+        sol = (
+            _greedy_sol(P) if method == "greedy" else fill_remaining(P, round_lp(P, frac, B.prices))
+        )
         value = P.evaluate_sparse(sol.k, sol.m, sol.cnt)
         lap("round")
         if method == "exact":
             prog("mip", 0.6)
-            ex = solve_reduced_mip(P, B, sol, value, time_limit=max(0.5, left()))
+            # the knapsack bound at the LP's prices (one round) removes more pairs
+            knap = knapsack_bound(P, lp.u, lp.prices.lam) if P.K <= LP_MAX_CLASSES else None
+            if knap is not None:
+                stats["knapsack_bound"] = knap.value
+                bound = min(bound, knap.value)
+            ex = solve_reduced_mip(P, B, sol, value, time_limit=max(0.5, left()), knap=knap)
             stats.update(mip_status=ex.status, pairs_after_fixing=ex.pairs_kept)
             if ex.sol is not None:
                 sol = ex.sol
@@ -123,9 +132,7 @@ def solve(
             prog("improve", 0.7)
             # the MIP may take three quarters of what is left: the rest lowers the bound
             share = 0.75 if P.K <= LP_MAX_CLASSES else 1.0
-            better = improve_with_mip(
-                P, lp, prices, B.best, time_limit=share * (left() - reserve), start=sol
-            )
+            better = improve_with_mip(P, lp, B, time_limit=share * (left() - reserve), start=sol)
             stats["improved"] = better is not None
             if better is not None:
                 better = fill_remaining(P, better)
@@ -175,7 +182,7 @@ def solve(
     if explain:
         from .explain import explain_result
 
-        explain_result(res, instance, P=P, unit_muni=unit_muni, prices=prices)
+        explain_result(res, instance, P=P, unit_muni=unit_muni)
         lap("explain")
     res.timings = timings
     res.timings["total"] = round(time.perf_counter() - t0, 4)
@@ -183,14 +190,9 @@ def solve(
     return res
 
 
-def _empty3():
-    z = np.zeros(0, dtype=np.int64)
-    return z, z, np.zeros(0)
-
-
 def _relaxation(P: Problem, *, seed: int, time_limit: float):
-    """(prices with the best bound, fractional solution, bound, the Lagrangian at those
-    prices, the LP solution, info)."""
+    """(fractional solution, bound, the Lagrangian at the prices with the best bound, the LP
+    solution, info)."""
     if P.K <= LP_MAX_CLASSES:
         lp = solve_lp(P, seed=seed, time_limit=time_limit, stop_gap=1e-6)
         prices = lp.bound_prices or lp.prices
@@ -202,7 +204,7 @@ def _relaxation(P: Problem, *, seed: int, time_limit: float):
             "lp_columns": lp.columns,
             "lp_proven": lp.proven,
         }
-        return prices, Sol(lp.k, lp.m, lp.x), bound, B, lp, info
+        return Sol(lp.k, lp.m, lp.x), bound, B, lp, info
     from .decompose import working_set_lp
 
     big = working_set_lp(P, seed=seed, time_limit=time_limit)
@@ -213,7 +215,7 @@ def _relaxation(P: Problem, *, seed: int, time_limit: float):
         "working_set": big.working_set,
         "lp_proven": False,
     }
-    return big.prices, big.frac, big.bound, big.lagrangian, big.lp, info
+    return big.frac, big.bound, big.lagrangian, big.lp, info
 
 
 def _greedy_sol(P: Problem) -> Sol:

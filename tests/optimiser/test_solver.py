@@ -102,7 +102,7 @@ def test_decomposition_on_synthetic_year_is_feasible_with_small_gap():
 
 
 def test_lp_from_nested_samples_is_deterministic_for_a_seed():
-    """The seed picks the nested samples whose prices start column generation (the 250-case
+    """The seed picks the nested samples whose prices start column generation (the 120-case
     test above is too small to have samples): same seed, same LP solution."""
     import numpy as np
 
