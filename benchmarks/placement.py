@@ -518,7 +518,7 @@ def markdown(rep: dict) -> str:
             f"arrivals in {p['batches']} batches, {p['samples']} sampled futures per "
             f"batch; {d['wall_s']:.0f} s):",
             "",
-            "| policy | share of the hindsight optimum (mean) | min | max |",
+            "| policy | share of the hindsight solution (the whole year solved at once; mean) | min | max |",
             "|---|---|---|---|",
         ]
         for name in ("fcfs", "batch", "potentials"):

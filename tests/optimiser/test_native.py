@@ -2,7 +2,7 @@
 
 The issue warns that the two wheels have clashed (undefined symbols) when imported together;
 the optimiser uses both (HiGHS for LP/MIP, OR-Tools for min-cost flow), so this proves the
-pinned versions coexist, and that HiGHS's banner does not reach standard output (the CLI
+versions pyproject.toml admits coexist, and that HiGHS's banner does not reach standard output (the CLI
 writes JSON there).
 """
 
