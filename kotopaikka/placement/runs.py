@@ -209,14 +209,26 @@ def execute_run(run_id: str) -> OptimiserRun:
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
         return run
-    run.status = OptimiserRun.Status.DONE
-    run.progress = 1.0
-    run.objective, run.bound, run.gap = result.objective, result.bound, result.gap
-    run.method = result.method
-    run.solver_status = result.status
-    run.result = _result_dict(result)
-    run.finished_at = timezone.now()
-    run.save()
+    with transaction.atomic():
+        run.status = OptimiserRun.Status.DONE
+        run.progress = 1.0
+        run.objective, run.bound, run.gap = result.objective, result.bound, result.gap
+        run.method = result.method
+        run.solver_status = result.status
+        run.result = _result_dict(result)
+        run.finished_at = timezone.now()
+        run.save()
+        # the result names cases and where they would go: a change of personal data, audited
+        # with the run's cases as subjects (no acting user: the worker writes it)
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            object_type=RUN,
+            object_id=run.pk,
+            subject_ids=run.case_ids,
+            fields=["status", "result", "objective", "bound", "gap"],
+            detail={"status": run.status, "solver_status": result.status, "gap": result.gap},
+        )
     return run
 
 
@@ -271,31 +283,49 @@ def optimiser_run_send(
     from .services import proposal_create
 
     require(actor, Op.PROPOSAL_CREATE)
-    run = OptimiserRun.objects.filter(pk=run_id, regional_authority=actor.organisation).first()
-    if run is None:
+    if not OptimiserRun.objects.filter(pk=run_id, regional_authority=actor.organisation).exists():
         record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="send")
         raise CaseNotFound()
-    if run.status != OptimiserRun.Status.DONE:
-        raise ValidationError({"run": [_("The run has not finished.")]})
-    if run.year != timezone.localdate().year:  # proposals are checked against this year
-        raise ValidationError(
-            {"run": [_("The run was for %(year)s; start a new run.") % {"year": run.year}]}
-        )
     sent: list[str] = []
     not_sent: dict[str, str] = {}
-    for item in run.result.get("assignments", []):
-        try:
-            proposal_create(
-                actor=actor,
-                case_id=item["case"],
-                municipality_code=item["municipality"],
-                deadline=deadline,
-                explanation=item.get("explanation") or {},
+    # One transaction: the run row stays locked while its proposals are made, so a second
+    # click (or a second officer) waits and then finds it sent; a crash half-way leaves
+    # nothing sent. Each proposal runs in its own savepoint: one refused case does not undo
+    # the others.
+    with transaction.atomic():
+        run = OptimiserRun.objects.select_for_update().get(pk=run_id)
+        if run.status != OptimiserRun.Status.DONE:
+            raise ValidationError({"run": [_("The run has not finished.")]})
+        if run.sent_at is not None:
+            raise ValidationError({"run": [_("The proposals of this run have already been sent.")]})
+        if run.year != timezone.localdate().year:  # proposals are checked against this year
+            raise ValidationError(
+                {"run": [_("The run was for %(year)s; start a new run.") % {"year": run.year}]}
             )
-        except (ValidationError, CapacityExceeded) as exc:
-            not_sent[item["case"]] = "; ".join(exc.messages)
-        else:
-            sent.append(item["case"])
-    run.sent_at = timezone.now()
-    run.save(update_fields=["sent_at"])
+        for item in run.result.get("assignments", []):
+            try:
+                proposal_create(
+                    actor=actor,
+                    case_id=item["case"],
+                    municipality_code=item["municipality"],
+                    deadline=deadline,
+                    explanation=item.get("explanation") or {},
+                )
+            except (ValidationError, CapacityExceeded) as exc:
+                not_sent[item["case"]] = "; ".join(exc.messages)
+            except CaseNotFound:  # moved out of this authority's scope since the run
+                not_sent[item["case"]] = _("The case was not found.")
+            else:
+                sent.append(item["case"])
+        run.sent_at = timezone.now()
+        run.save(update_fields=["sent_at"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=RUN,
+            object_id=run.pk,
+            subject_ids=sent + sorted(not_sent),
+            fields=["sent_at"],
+            detail={"sent": len(sent), "not_sent": len(not_sent)},
+        )
     return sent, not_sent

@@ -201,3 +201,57 @@ def test_sent_run_never_exceeds_any_municipalitys_free_places(
     assert (
         sum(u.used("persons") for u in usage_by_year(years).values()) == 12
     )  # both filled exactly
+
+
+def test_a_run_is_sent_once_and_the_send_is_audited(
+    uusimaa_officer, queue, django_capture_on_commit_callbacks
+):
+    from kotopaikka.audit.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    stored = AuditEvent.objects.filter(
+        object_type=runs.RUN, object_id=str(run.pk), action="update", actor_username=""
+    ).get()  # the worker's write of the result
+    assert set(stored.subject_ids.split()) == {str(c.pk) for c in queue}
+    sent, _ = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert len(sent) == 3
+    event = AuditEvent.objects.filter(
+        object_type=runs.RUN, object_id=str(run.pk), action="update", fields=["sent_at"]
+    ).get()
+    assert event.detail == {"sent": 3, "not_sent": 0}
+    assert set(event.subject_ids.split()) == set(sent)
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(runs.ValidationError) as refused:
+        runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert "already been sent" in str(refused.value)
+    assert Proposal.objects.count() == 3
+
+
+def test_a_send_that_fails_half_way_leaves_nothing_sent(
+    uusimaa_officer, queue, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kotopaikka.placement import services as placement_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    real = placement_services.proposal_create
+    calls = []
+
+    def second_one_crashes(**kwargs):
+        calls.append(kwargs["case_id"])
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(placement_services, "proposal_create", second_one_crashes)
+    with pytest.raises(RuntimeError):
+        runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert len(calls) == 2  # the first proposal was made, then rolled back
+    assert not Proposal.objects.exists()
+    run.refresh_from_db()
+    assert run.sent_at is None
+    monkeypatch.setattr(placement_services, "proposal_create", real)
+    sent, _ = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert len(sent) == 3  # and it can be sent again
