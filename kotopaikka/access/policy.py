@@ -147,3 +147,15 @@ def case_scope_q(actor: Actor | None) -> Q:
     if org.kind == Organisation.Kind.RECEPTION_CENTRE:
         return Q(reception_centre_id=org.pk)
     return nobody
+
+
+def run_scope_q(actor: Actor | None) -> Q:
+    """Row filter on `placement.OptimiserRun`: a run names the cases of one regional
+    authority and where they would go, so only that authority's placement officers see it."""
+    if (
+        actor is None
+        or actor.organisation.kind != Organisation.Kind.REGIONAL_AUTHORITY
+        or actor.role != Role.PLACEMENT_OFFICER
+    ):
+        return Q(pk__in=[])
+    return Q(regional_authority_id=actor.organisation.pk)

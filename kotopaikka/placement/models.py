@@ -354,6 +354,13 @@ class SelfArrangedMove(models.Model):
         verbose_name_plural = _("self-arranged moves")
 
 
+class RunQuerySet(models.QuerySet):
+    def for_actor(self, actor) -> RunQuerySet:
+        from kotopaikka.access.policy import run_scope_q
+
+        return self.filter(run_scope_q(actor))
+
+
 class OptimiserRun(models.Model):
     """One optimiser run: its inputs, parameters, objective, bound, proven gap and the proposed
     assignments with their explanations."""
@@ -390,6 +397,8 @@ class OptimiserRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("proposals sent"), null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

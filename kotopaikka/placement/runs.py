@@ -24,6 +24,7 @@ from kotopaikka.access.roles import Op
 from kotopaikka.audit.context import command_context
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.core.ids import as_uuid
 from kotopaikka.optimiser import model as om
 
 from .capacity import CapacityExceeded, usage_by_year
@@ -283,7 +284,8 @@ def optimiser_run_send(
     from .services import proposal_create
 
     require(actor, Op.PROPOSAL_CREATE)
-    if not OptimiserRun.objects.filter(pk=run_id, regional_authority=actor.organisation).exists():
+    run_pk = as_uuid(run_id)
+    if run_pk is None or not OptimiserRun.objects.for_actor(actor).filter(pk=run_pk).exists():
         record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="send")
         raise CaseNotFound()
     sent: list[str] = []
@@ -293,7 +295,7 @@ def optimiser_run_send(
     # nothing sent. Each proposal runs in its own savepoint: one refused case does not undo
     # the others.
     with transaction.atomic():
-        run = OptimiserRun.objects.select_for_update().get(pk=run_id)
+        run = OptimiserRun.objects.select_for_update().get(pk=run_pk)
         if run.status != OptimiserRun.Status.DONE:
             raise ValidationError({"run": [_("The run has not finished.")]})
         if run.sent_at is not None:

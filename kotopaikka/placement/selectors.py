@@ -286,11 +286,7 @@ def optimiser_run_get(*, actor: Actor, run_id):
 
     require(actor, Op.OPTIMISER_RUN)
     pk = as_uuid(run_id)
-    run = (
-        None
-        if pk is None
-        else OptimiserRun.objects.filter(pk=pk, regional_authority=actor.organisation).first()
-    )
+    run = None if pk is None else OptimiserRun.objects.for_actor(actor).filter(pk=pk).first()
     if run is None:
         record_denial(
             actor=actor, object_type="placement.OptimiserRun", object_id=run_id, purpose="view"

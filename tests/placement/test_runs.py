@@ -255,3 +255,16 @@ def test_a_send_that_fails_half_way_leaves_nothing_sent(
     monkeypatch.setattr(placement_services, "proposal_create", real)
     sent, _ = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
     assert len(sent) == 3  # and it can be sent again
+
+
+def test_runs_are_scoped_to_their_authoritys_placement_officers(
+    uusimaa_officer, north_officer, helsinki_worker, queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    assert list(OptimiserRun.objects.for_actor(uusimaa_officer)) == [run]
+    assert not OptimiserRun.objects.for_actor(north_officer).exists()
+    assert not OptimiserRun.objects.for_actor(helsinki_worker).exists()  # a municipality
+    assert not OptimiserRun.objects.for_actor(None).exists()
+    with pytest.raises(runs.CaseNotFound):
+        runs.optimiser_run_send(actor=uusimaa_officer, run_id="not-a-uuid")
