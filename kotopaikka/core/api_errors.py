@@ -27,7 +27,7 @@ def exception_handler(exc, context):
 
     if isinstance(exc, CapacityExceeded):
         return Response(
-            {"detail": str(exc), "code": "capacity_exceeded", "dimensions": exc.dimensions},
+            {"detail": exc.messages[0], "code": "capacity_exceeded", "dimensions": exc.dimensions},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kotopaikka.optimiser.model import DIMENSIONS
@@ -109,17 +110,14 @@ def dimension_labels(dimensions: Iterable[str]) -> str:
     return ", ".join(str(DIMENSION_LABELS[d]) for d in dimensions)
 
 
-class CapacityExceeded(Exception):
-    """Placing the case would exceed the agreed places in these dimensions."""
+class CapacityExceeded(ValidationError):
+    """Placing the case would exceed the agreed places in these dimensions. A validation
+    error, so that forms and the run sender report it like any other; the API answers 409."""
 
     def __init__(self, dimensions: list[str]):
         self.dimensions = dimensions
         super().__init__(
             _("No free places left for: %(dimensions)s.")
-            % {"dimensions": dimension_labels(dimensions)}
+            % {"dimensions": dimension_labels(dimensions)},
+            code="capacity_exceeded",
         )
-
-    @property
-    def messages(self) -> list[str]:
-        """The message as a list, like `ValidationError.messages`."""
-        return [str(self)]

@@ -27,12 +27,12 @@ from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.core.ids import as_uuid
 from kotopaikka.optimiser import model as om
 
-from .capacity import CapacityExceeded, usage_by_year
+from .capacity import usage_by_year
 from .errors import CaseNotFound
 from .models import OptimiserRun, PlacementCase
 from .selectors import agreement_years
+from .services import RUN, proposal_create
 
-RUN = "placement.OptimiserRun"
 PROGRESS_EVERY_SECONDS = 1.0
 
 
@@ -281,19 +281,16 @@ def optimiser_run_send(
     *, actor: Actor, run_id, deadline: dt.date | None = None
 ) -> tuple[list[str], dict[str, str]]:
     """Send the run's proposals (skipping cases no longer waiting); returns (sent, not sent)."""
-    from .services import proposal_create
 
     require(actor, Op.PROPOSAL_CREATE)
     run_pk = as_uuid(run_id)
     if run_pk is None or not OptimiserRun.objects.for_actor(actor).filter(pk=run_pk).exists():
         record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="send")
         raise CaseNotFound()
-    sent: list[str] = []
-    not_sent: dict[str, str] = {}
-    # One transaction: the run row stays locked while its proposals are made, so a second
-    # click (or a second officer) waits and then finds it sent; a crash half-way leaves
-    # nothing sent. Each proposal runs in its own savepoint: one refused case does not undo
-    # the others.
+    # Claim the run in a short transaction of its own (the row lock makes a second click or a
+    # second officer wait, then find it claimed). The proposals are not made inside it: each
+    # proposal_create writes audit events, and a transaction spanning them all would hold the
+    # audit chain's single head row, and so every audited read in the system, until the last.
     with transaction.atomic():
         run = OptimiserRun.objects.select_for_update().get(pk=run_pk)
         if run.status != OptimiserRun.Status.DONE:
@@ -304,8 +301,13 @@ def optimiser_run_send(
             raise ValidationError(
                 {"run": [_("The run was for %(year)s; start a new run.") % {"year": run.year}]}
             )
+        run.sent_at = timezone.now()
+        run.save(update_fields=["sent_at"])
+    sent: list[str] = []
+    not_sent: dict[str, str] = {}
+    try:
         for item in run.result.get("assignments", []):
-            try:
+            try:  # each proposal is its own transaction: a refused case does not undo others
                 proposal_create(
                     actor=actor,
                     case_id=item["case"],
@@ -313,21 +315,24 @@ def optimiser_run_send(
                     deadline=deadline,
                     explanation=item.get("explanation") or {},
                 )
-            except (ValidationError, CapacityExceeded) as exc:
+            except ValidationError as exc:  # CapacityExceeded included
                 not_sent[item["case"]] = "; ".join(exc.messages)
             except CaseNotFound:  # moved out of this authority's scope since the run
                 not_sent[item["case"]] = _("The case was not found.")
             else:
                 sent.append(item["case"])
-        run.sent_at = timezone.now()
-        run.save(update_fields=["sent_at"])
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            object_type=RUN,
-            object_id=run.pk,
-            subject_ids=sent + sorted(not_sent),
-            fields=["sent_at"],
-            detail={"sent": len(sent), "not_sent": len(not_sent)},
-        )
+    except BaseException:
+        # a crash half-way: the proposals made so far stand (each is audited); release the
+        # claim so that the run can be sent again (cases already proposed are then skipped)
+        OptimiserRun.objects.filter(pk=run.pk).update(sent_at=None)
+        raise
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type=RUN,
+        object_id=run.pk,
+        subject_ids=sent + sorted(not_sent),
+        fields=["sent_at"],
+        detail={"sent": len(sent), "not_sent": len(not_sent)},
+    )
     return sent, not_sent

@@ -18,7 +18,7 @@ from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
 from .models import AgreementYear, PlacementAgreement, PlacementCase, Proposal
-from .services import CASE, PROPOSAL, _require_case
+from .services import CASE, PROPOSAL, RUN, _require_case
 
 ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
 
@@ -288,14 +288,12 @@ def optimiser_run_get(*, actor: Actor, run_id):
     pk = as_uuid(run_id)
     run = None if pk is None else OptimiserRun.objects.for_actor(actor).filter(pk=pk).first()
     if run is None:
-        record_denial(
-            actor=actor, object_type="placement.OptimiserRun", object_id=run_id, purpose="view"
-        )
+        record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="view")
         raise Http404
     record_event(
         actor=actor,
         action=AuditEvent.Action.READ,
-        object_type="placement.OptimiserRun",
+        object_type=RUN,
         object_id=run.pk,
         subject_ids=run.case_ids,
         fields=["result"],

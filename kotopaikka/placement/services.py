@@ -41,6 +41,7 @@ from .models import (
 
 CASE = "placement.PlacementCase"
 PROPOSAL = "placement.Proposal"
+RUN = "placement.OptimiserRun"
 DEFAULT_DECISION_DAYS = 14
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 

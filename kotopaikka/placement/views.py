@@ -20,7 +20,6 @@ from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.registry.models import Region
 
 from . import importing, runs, selectors, services
-from .capacity import CapacityExceeded
 from .forms import (
     AgreementForm,
     CaseForm,
@@ -122,7 +121,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
 def _after_action(request: HttpRequest, case_id, func) -> HttpResponse:
     try:
         func()
-    except (ValidationError, CapacityExceeded) as error:
+    except ValidationError as error:  # CapacityExceeded included
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -164,7 +163,7 @@ def decide(request: HttpRequest, proposal_id) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
-    except (ValidationError, CapacityExceeded) as error:
+    except ValidationError as error:  # CapacityExceeded included
         for message in error.messages:
             messages.error(request, message)
         return redirect("placement:inbox")
@@ -385,10 +384,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
     time_limit = int_or_none(request.POST.get("time_limit", "")) or 10
     previous = request.POST.get("previous", "")
     locked, excluded, case_ids = {}, {}, None
-    year = timezone.localdate().year
-    if previous:  # a re-run keeps the year of the run it revises
+    if previous:  # a re-run is for this year's places too: only those can be sent
         old = selectors.optimiser_run_get(actor=request.actor, run_id=previous)
-        year = old.year
         waiting = set(selectors.waiting_case_ids(actor=request.actor))
         case_ids = [c for c in old.case_ids if c in waiting]
         for item in old.result.get("assignments", []):
@@ -402,7 +399,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     try:
         run = runs.optimiser_run_start(
             actor=request.actor,
-            year=year,
+            year=timezone.localdate().year,
             case_ids=case_ids,
             time_limit=time_limit,
             locked=locked,

@@ -145,3 +145,25 @@ def test_a_proposal_cannot_be_decided_twice_at_once(committed_db, make_actor):
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
     proposal.refresh_from_db()
     assert proposal.status in (Proposal.Status.ACCEPTED, Proposal.Status.DECLINED)
+
+
+def test_two_clicks_on_send_make_the_proposals_once(committed_db, make_actor):
+    from kotopaikka.access.roles import Role
+    from kotopaikka.placement import runs
+
+    officer_a = make_actor(Role.PLACEMENT_OFFICER, "evk-01")
+    officer_b = make_actor(Role.PLACEMENT_OFFICER, "evk-01")
+    _setup(officer_a, persons=5)
+    run = runs.optimiser_run_start(actor=officer_a, year=dt.date.today().year, time_limit=5)
+    run.refresh_from_db()  # the immediate backend ran it when the start committed
+    assert run.status == "done", run.error
+
+    results = run_at_once(
+        lambda: runs.optimiser_run_send(actor=officer_a, run_id=run.pk),
+        lambda: runs.optimiser_run_send(actor=officer_b, run_id=run.pk),
+    )
+
+    sent = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert (len(sent), len(refused)) == (1, 1), results
+    assert len(sent[0][0]) == 2 and Proposal.objects.count() == 2

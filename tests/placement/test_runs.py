@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from kotopaikka.optimiser.model import relative_gap
 from kotopaikka.placement import runs, services
@@ -66,19 +67,20 @@ def test_run_is_stored_with_bound_and_gap_and_respects_free_places(
 def test_locks_and_exclusions_are_respected(
     uusimaa_officer, queue, django_capture_on_commit_callbacks
 ):
-    first = str(queue[0].pk)  # tied to 049: without the exclusion it goes there
-    second = str(queue[1].pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        run = runs.optimiser_run_start(
-            actor=uusimaa_officer,
-            year=YEAR,
-            time_limit=5,
-            locked={second: "091"},
-            excluded={first: ["049"]},
-        )
-    run.refresh_from_db()
-    placed = {a["case"]: a["municipality"] for a in run.result["assignments"]}
-    assert placed[second] == "091" and placed[first] == "091"
+    """Each half on its own run, so that each fails without its rule: the first case is
+    tied to 049 (only 2 places) and takes it unless the rule says otherwise."""
+    first, third = str(queue[0].pk), str(queue[2].pk)
+
+    def placed(**rules) -> dict[str, str]:
+        with django_capture_on_commit_callbacks(execute=True):
+            run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5, **rules)
+        run.refresh_from_db()
+        return {a["case"]: a["municipality"] for a in run.result["assignments"]}
+
+    assert placed()[first] == "049"  # the control: the tie decides
+    locked = placed(locked={third: "049"})
+    assert locked[third] == "049" and locked[first] == "091"
+    assert placed(excluded={first: ["049"]})[first] == "091"
 
 
 def test_cases_proposed_after_the_run_was_queued_are_left_out(uusimaa_officer, queue):
@@ -93,7 +95,9 @@ def test_cases_proposed_after_the_run_was_queued_are_left_out(uusimaa_officer, q
     )
     instance = runs.build_instance(run)
     assert {c.id for c in instance.cases} == {str(queue[1].pk), str(queue[2].pk)}
-    assert all("unemployment_share" not in m.attributes for m in instance.municipalities)
+    attributes = {m.code: m.attributes for m in instance.municipalities}
+    assert all("unemployment_share" not in a for a in attributes.values())
+    assert isinstance(attributes["091"]["unemployment_pct"], float)  # known for Helsinki
 
 
 def test_a_run_for_another_year_is_not_sent(
@@ -102,9 +106,28 @@ def test_a_run_for_another_year_is_not_sent(
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
     OptimiserRun.objects.filter(pk=run.pk).update(year=YEAR - 1)
-    with pytest.raises(runs.ValidationError):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(runs.ValidationError) as refused:
         runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert refused.value.message_dict == {"run": [f"The run was for {YEAR - 1}; start a new run."]}
     assert not Proposal.objects.exists()
+
+
+def test_a_rerun_of_last_years_run_is_for_this_year_and_can_be_sent(
+    uusimaa_officer, queue, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
+    OptimiserRun.objects.filter(pk=old.pk).update(year=YEAR - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(uusimaa_officer).post(
+            reverse("placement:run_start"), {"previous": str(old.pk), "time_limit": 5}
+        )
+    rerun = OptimiserRun.objects.exclude(pk=old.pk).get()
+    assert rerun.year == YEAR
+    sent, _ = runs.optimiser_run_send(actor=uusimaa_officer, run_id=rerun.pk)
+    assert len(sent) == 3
 
 
 def test_sending_creates_proposals_with_explanations(
@@ -133,7 +156,6 @@ def test_other_authority_cannot_run_or_send(
 def test_run_pages_work_for_the_officer_and_not_for_others(
     uusimaa_officer, north_officer, analyst, queue, client_for, django_capture_on_commit_callbacks
 ):
-    from django.urls import reverse
 
     from kotopaikka.audit.models import AuditEvent
 
@@ -163,7 +185,7 @@ def test_run_pages_work_for_the_officer_and_not_for_others(
         )
     assert rerun.status_code == 302
     newest = OptimiserRun.objects.exclude(pk=run.pk).get()
-    assert newest.year == run.year
+    assert newest.year == run.year == YEAR
     excluded_municipality = next(
         a["municipality"] for a in run.result["assignments"] if a["case"] == str(queue[1].pk)
     )
@@ -229,14 +251,12 @@ def test_a_run_is_sent_once_and_the_send_is_audited(
     assert Proposal.objects.count() == 3
 
 
-def test_a_send_that_fails_half_way_leaves_nothing_sent(
+def test_a_send_that_fails_half_way_can_be_sent_again(
     uusimaa_officer, queue, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from kotopaikka.placement import services as placement_services
-
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.optimiser_run_start(actor=uusimaa_officer, year=YEAR, time_limit=5)
-    real = placement_services.proposal_create
+    real = runs.proposal_create
     calls = []
 
     def second_one_crashes(**kwargs):
@@ -245,16 +265,17 @@ def test_a_send_that_fails_half_way_leaves_nothing_sent(
             raise RuntimeError("database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(placement_services, "proposal_create", second_one_crashes)
+    monkeypatch.setattr(runs, "proposal_create", second_one_crashes)
     with pytest.raises(RuntimeError):
         runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
-    assert len(calls) == 2  # the first proposal was made, then rolled back
-    assert not Proposal.objects.exists()
+    assert len(calls) == 2
+    assert Proposal.objects.count() == 1  # the first proposal stands (it is audited)
     run.refresh_from_db()
-    assert run.sent_at is None
-    monkeypatch.setattr(placement_services, "proposal_create", real)
-    sent, _ = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
-    assert len(sent) == 3  # and it can be sent again
+    assert run.sent_at is None  # the claim is released
+    monkeypatch.setattr(runs, "proposal_create", real)
+    sent, not_sent = runs.optimiser_run_send(actor=uusimaa_officer, run_id=run.pk)
+    assert len(sent) == 2 and list(not_sent) == [calls[0]]  # the first is no longer waiting
+    assert Proposal.objects.count() == 3
 
 
 def test_runs_are_scoped_to_their_authoritys_placement_officers(
