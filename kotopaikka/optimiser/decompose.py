@@ -18,16 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .heuristic import Sol
-from .lp import Bound, ColumnLP, LPSolution, Prices, lagrangian_bound, solve_lp
+from .lp import Bound, ColumnLP, LPSolution, lagrangian_bound, solve_lp
 from .problem import Problem, fits
 
 
 @dataclass
 class LargeLP:
     frac: Sol  # fractional solution: firm classes (integral) + working-set LP
-    prices: Prices  # prices with the best bound seen
-    bound: float
-    lagrangian: Bound  # the Lagrangian at ``prices`` (value, per-class best)
+    lagrangian: Bound  # the Lagrangian with the best bound seen (its value is the bound)
     rounds: int
     working_set: int
     lp: LPSolution
@@ -49,9 +47,8 @@ def working_set_lp(
     frac_units = float(P.n[cls].sum()) / max(float(P.n.sum()), 1.0)
     sub = _SubProblem(P, cls, P.cap * frac_units)
     start = solve_lp(sub.view(), seed=seed, stop_gap=1e-6, max_rounds=12, fit_cap=P.cap).prices
-    start = Prices(start.lam, start.mu)
     B = lagrangian_bound(P, start, want_second=True)
-    best_bound, best_prices, best_B = B.value, start, B
+    best = B
     if verbose:
         print(f"  sample LP: bound {B.value:.3f} t {time.perf_counter() - t0:.1f}")
     # 2. working set: the classes with the smallest margins
@@ -85,15 +82,15 @@ def working_set_lp(
     left = None if time_limit is None else max(1.0, time_limit - (time.perf_counter() - t0))
     lp = ColumnLP(P, ws, cap, start=start, verbose=verbose).solve(time_limit=left, max_rounds=30)
     B2 = lagrangian_bound(P, lp.prices)
-    if B2.value < best_bound:
-        best_bound, best_prices, best_B = B2.value, lp.prices, B2
+    if B2.value < best.value:
+        best = B2
     if verbose:
         print(
             f"  working set {len(ws)}: lp {lp.value:.3f} bound {B2.value:.3f} "
             f"t {time.perf_counter() - t0:.1f}"
         )
     frac = Sol.from_parts([Sol(fk, fm, P.n[fk].astype(float)), Sol(lp.k, lp.m, lp.x)])
-    return LargeLP(frac, best_prices, best_bound, best_B, lp.rounds, len(ws), lp)
+    return LargeLP(frac, best, lp.rounds, len(ws), lp)
 
 
 class _SubProblem:

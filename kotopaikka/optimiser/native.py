@@ -30,15 +30,16 @@ def quiet_native_output():
         os.close(devnull)
 
 
-def new_highs(threads: int = 1):
-    """A ``highspy.Highs`` instance with logging off (its banner silenced too)."""
+def new_highs():
+    """A ``highspy.Highs`` instance with logging off (its banner silenced too), on one
+    thread (every LP and MIP of the optimiser runs so; the benchmark's times assume it)."""
     import highspy
 
     with quiet_native_output():
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("log_to_console", False)
-        h.setOptionValue("threads", threads)
+        h.setOptionValue("threads", 1)
     return h
 
 
@@ -59,7 +60,7 @@ def stacked_rows(mdl):
     return A, lower, upper
 
 
-def load_model(mdl, *, col_upper=None, integrality=None, threads: int = 1):
+def load_model(mdl, *, col_upper=None, integrality=None):
     """A quiet ``highspy.Highs`` holding the LP (or, with ``integrality``, the MIP) of a
     :class:`~kotopaikka.optimiser.lp.ModelArrays` (minimise ``c @ x``). ``col_upper``
     replaces the model's column upper bounds (infinite entries become HiGHS's infinity)."""
@@ -87,6 +88,6 @@ def load_model(mdl, *, col_upper=None, integrality=None, threads: int = 1):
             highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
             for v in integrality
         ]
-    h = new_highs(threads)
+    h = new_highs()
     h.passModel(lp)
     return h

@@ -34,3 +34,18 @@ def test_highspy_and_ortools_solve_in_one_process(capfd):
     assert h.getInfo().objective_function_value == -8.0
     out = capfd.readouterr().out
     assert "HiGHS" not in out, out
+
+
+def test_a_fresh_process_prints_no_highs_banner():
+    """HiGHS prints its banner only for the first model of a process, which other tests have
+    usually made by now: check it where this is the first one."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kotopaikka.optimiser.native import new_highs; "
+        "from ortools.graph.python import min_cost_flow; "
+        "h = new_highs(); h.run()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "", done.stdout
