@@ -12,8 +12,8 @@ from django.utils import timezone
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.audit.services import record_event
+from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
@@ -280,16 +280,16 @@ def agreement_get(*, actor: Actor, agreement_id: int):
 
 def optimiser_run_get(*, actor: Actor, run_id):
     """A run of the actor's regional authority (read audited: it names cases), or 404."""
-    from django.http import Http404
-
     from .models import OptimiserRun
 
     require(actor, Op.OPTIMISER_RUN)
-    pk = as_uuid(run_id)
-    run = None if pk is None else OptimiserRun.objects.for_actor(actor).filter(pk=pk).first()
-    if run is None:
-        record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="view")
-        raise Http404
+    run = in_scope_or_404(
+        OptimiserRun.objects.for_actor(actor),
+        run_id,
+        actor=actor,
+        object_type=RUN,
+        purpose="view",
+    )
     record_event(
         actor=actor,
         action=AuditEvent.Action.READ,

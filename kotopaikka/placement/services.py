@@ -20,7 +20,7 @@ from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
@@ -316,11 +316,14 @@ def _require_case(actor: Actor, case_id, purpose: str) -> uuid.UUID:
 
     Called before the change's transaction, so the refusal's audit event is not rolled back.
     """
-    pk = as_uuid(case_id)
-    if pk is None or not PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
-        record_denial(actor=actor, object_type=CASE, object_id=case_id, purpose=purpose)
-        raise CaseNotFound()
-    return pk
+    return in_scope_or_404(
+        PlacementCase.objects.for_actor(actor).values_list("pk", flat=True),
+        case_id,
+        actor=actor,
+        object_type=CASE,
+        purpose=purpose,
+        not_found=CaseNotFound,
+    )
 
 
 def _unmet_reasons(
@@ -410,11 +413,14 @@ def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
         queryset = queryset.filter(case__regional_authority_id=org.pk)
     else:
         queryset = queryset.none()
-    pk = as_uuid(proposal_id)
-    if pk is None or not queryset.filter(pk=pk).exists():
-        record_denial(actor=actor, object_type=PROPOSAL, object_id=proposal_id, purpose=purpose)
-        raise ProposalNotFound()
-    return pk
+    return in_scope_or_404(
+        queryset.values_list("pk", flat=True),
+        proposal_id,
+        actor=actor,
+        object_type=PROPOSAL,
+        purpose=purpose,
+        not_found=ProposalNotFound,
+    )
 
 
 def _lock_proposal(pk: uuid.UUID) -> Proposal:
