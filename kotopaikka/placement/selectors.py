@@ -101,7 +101,10 @@ def case_get(*, actor: Actor, case_id) -> PlacementCase:
         .prefetch_related(
             "members__person",
             "excluded_municipalities",
-            Prefetch("proposals", queryset=Proposal.objects.select_related("municipality")),
+            Prefetch(  # a municipality sees only its own proposal, not the others'
+                "proposals",
+                queryset=Proposal.objects.for_actor(actor).select_related("municipality"),
+            ),
         )
         .get(pk=pk)
     )
@@ -130,10 +133,7 @@ def persons_visible(actor: Actor, case: PlacementCase) -> list:
 def proposal_inbox(*, actor: Actor, status: str = Proposal.Status.PENDING) -> list[Proposal]:
     """Proposals to the actor's municipality (anonymised case data only)."""
     require(actor, Op.PROPOSAL_DECIDE)
-    org = actor.organisation
-    queryset = Proposal.objects.none()
-    if org.kind == Organisation.Kind.MUNICIPALITY:
-        queryset = Proposal.objects.filter(municipality_id=org.municipality_id)
+    queryset = Proposal.objects.for_actor(actor)
     if status:
         queryset = queryset.filter(status=status)
     proposals = list(

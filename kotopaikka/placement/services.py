@@ -403,18 +403,10 @@ def proposal_create(
 
 
 def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
-    """The id of a proposal the actor may act on (its municipality's staff, or the case's
-    regional authority); otherwise audit the attempt and 404 (before any transaction)."""
-    org = actor.organisation
-    queryset = Proposal.objects.all()
-    if org.kind == Organisation.Kind.MUNICIPALITY:
-        queryset = queryset.filter(municipality_id=org.municipality_id)
-    elif org.kind == Organisation.Kind.REGIONAL_AUTHORITY:
-        queryset = queryset.filter(case__regional_authority_id=org.pk)
-    else:
-        queryset = queryset.none()
+    """The id of a proposal in the actor's scope (`access.policy.proposal_scope_q`);
+    otherwise audit the attempt and 404 (before any transaction)."""
     return in_scope_or_404(
-        queryset.values_list("pk", flat=True),
+        Proposal.objects.for_actor(actor).values_list("pk", flat=True),
         proposal_id,
         actor=actor,
         object_type=PROPOSAL,

@@ -95,17 +95,12 @@ def case_import(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.case_get(actor=request.actor, case_id=case_id)
     actor = request.actor
-    own = [
-        p
-        for p in case.proposals.all()
-        if actor.organisation.municipality_id in (None, p.municipality_id)
-    ]
     return render(
         request,
         "placement/case_detail.html",
         {
             "case": case,
-            "proposals": own,
+            "proposals": case.proposals.all(),
             "propose_form": ProposeForm() if case.status == PlacementCase.Status.WAITING else None,
             "decision_form": DecisionForm(),
             "date_form": DateForm(),
