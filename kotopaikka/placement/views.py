@@ -31,22 +31,19 @@ from .forms import (
 )
 from .maps import free_places_map, region_bars
 from .models import DIMENSION_LABELS, Need, PlacementCase
-from .params import int_or_none, year_param
+from .params import int_or_none, queue_filters, year_param
 
 
 @requires(Op.CASE_LIST)
 def queue(request: HttpRequest) -> HttpResponse:
-    g = request.GET
-    emergency = {"yes": True, "no": False}.get(g.get("emergency", ""))
-    filters = selectors.QueueFilters(
-        region=g.get("region", ""),
-        nationality=g.get("nationality", "")[:3],
-        need=g.get("need", ""),
-        emergency=emergency,
-        min_waiting_days=int_or_none(g.get("min_days", "")),
-        status=g.get("status", PlacementCase.Status.WAITING),
-    )
-    cases, figures = selectors.case_queue(actor=request.actor, filters=filters)
+    try:
+        filters = queue_filters(request.GET)
+    except ValidationError as error:  # shown at the filters, like the API's 400
+        filters, errors = selectors.QueueFilters(), error.message_dict
+        cases, figures = [], None
+    else:
+        errors = {}
+        cases, figures = selectors.case_queue(actor=request.actor, filters=filters)
     return render(
         request,
         "placement/queue.html",
@@ -54,6 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "figures": figures,
             "filters": filters,
+            "filter_errors": errors,
             "regions": Region.objects.all(),
             "needs": Need.choices,
             "statuses": PlacementCase.Status.choices,
@@ -61,6 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "can_import": can(request.actor, Op.CASE_IMPORT),
             "can_run": can(request.actor, Op.OPTIMISER_RUN),
         },
+        status=400 if errors else 200,
     )
 
 
