@@ -432,19 +432,16 @@ def proposal_decide(
         proposal = _lock_proposal(pk)
         if proposal.status != Proposal.Status.PENDING:
             raise ValidationError({"proposal": [_("This proposal has already been decided.")]})
-        # The year row is locked (before the case) either way; usage is counted only to accept.
-        if accept:
-            _year, usage = lock_usage(proposal.agreement_year_id)
-        else:
-            AgreementYear.objects.select_for_update().get(pk=proposal.agreement_year_id)
+        # Locks in the same order either way: proposal, year (usage counted inside), case.
+        _year, usage = lock_usage(proposal.agreement_year_id)
+        # Free places fall below zero only through self-arranged moves, which are always
+        # recorded (agreement_save refuses cuts below places in use): while the year is
+        # overbooked, refuse to accept.
+        over = usage.overbooked() if accept else []
+        if over:
+            raise CapacityExceeded(over)
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
         if accept:
-            # Free places fall below zero only through self-arranged moves, which are always
-            # recorded (agreement_save refuses cuts below places in use): while the year is
-            # overbooked, refuse to accept.
-            over = usage.overbooked()
-            if over:
-                raise CapacityExceeded(over)
             proposal.status = Proposal.Status.ACCEPTED
             case.status = PlacementCase.Status.ACCEPTED
             persons = [m.person for m in case.members.select_related("person") if m.person]
