@@ -408,8 +408,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.OPTIMISER_RUN)
 def run_detail(request: HttpRequest, run_id) -> HttpResponse:
-    run = selectors.optimiser_run_get(actor=request.actor, run_id=run_id)
-    context = {"run": run, "rows": selectors.run_rows(run)}
+    run, rows = selectors.optimiser_run_page(actor=request.actor, run_id=run_id)
+    context = {"run": run, "rows": rows}
     if request.headers.get("HX-Request"):
         return render(request, "placement/_run_status.html", context)
     return render(request, "placement/run.html", context)
