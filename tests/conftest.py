@@ -45,33 +45,68 @@ def make_actor(db):
     return make
 
 
-#: Actor fixtures: fixture name -> (role, organisation code); the fixture name is also the
-#: username, so audit assertions can name the actor.
-ACTORS: dict[str, tuple[Role, str]] = {
-    "helsinki_worker": (Role.INTEGRATION_WORKER, "municipality-091"),
-    "espoo_worker": (Role.INTEGRATION_WORKER, "municipality-049"),
-    "helsinki_supervisor": (Role.MUNICIPAL_SUPERVISOR, "municipality-091"),
-    "espoo_supervisor": (Role.MUNICIPAL_SUPERVISOR, "municipality-049"),
-    "uusimaa_officer": (Role.PLACEMENT_OFFICER, "evk-01"),
-    # an officer of another elinvoimakeskus (Pohjois-Suomi, code 09)
-    "north_officer": (Role.PLACEMENT_OFFICER, "evk-09"),
-    "reception_worker": (Role.RECEPTION_CENTRE_WORKER, "reception-joutseno"),
-    "keha_handler": (Role.COMPENSATION_HANDLER, "keha"),
-    "analyst": (Role.MINISTRY_ANALYST, "tem"),
-    "sysadmin": (Role.SYSTEM_ADMIN, "keha"),
-}
+# One actor fixture per role. Each fixture's username is its own name, so that audit assertions
+# can name the actor (e.g. actor_username="helsinki_worker").
 
 
-def _actor_fixture(name: str, role: Role, organisation_code: str):
-    def actor(make_actor) -> Actor:
-        return make_actor(role, organisation_code, name)
-
-    actor.__doc__ = f"{role.value} of {organisation_code} (username {name!r})."
-    return pytest.fixture(actor, name=name)
+@pytest.fixture
+def helsinki_worker(make_actor) -> Actor:
+    """Integration worker of Helsinki."""
+    return make_actor(Role.INTEGRATION_WORKER, "municipality-091", "helsinki_worker")
 
 
-for _name, (_role, _organisation_code) in ACTORS.items():
-    globals()[_name] = _actor_fixture(_name, _role, _organisation_code)
+@pytest.fixture
+def espoo_worker(make_actor) -> Actor:
+    """Integration worker of Espoo."""
+    return make_actor(Role.INTEGRATION_WORKER, "municipality-049", "espoo_worker")
+
+
+@pytest.fixture
+def helsinki_supervisor(make_actor) -> Actor:
+    """Municipal supervisor of Helsinki."""
+    return make_actor(Role.MUNICIPAL_SUPERVISOR, "municipality-091", "helsinki_supervisor")
+
+
+@pytest.fixture
+def espoo_supervisor(make_actor) -> Actor:
+    """Municipal supervisor of Espoo."""
+    return make_actor(Role.MUNICIPAL_SUPERVISOR, "municipality-049", "espoo_supervisor")
+
+
+@pytest.fixture
+def uusimaa_officer(make_actor) -> Actor:
+    """Placement officer of the Uusimaa elinvoimakeskus."""
+    return make_actor(Role.PLACEMENT_OFFICER, "evk-01", "uusimaa_officer")
+
+
+@pytest.fixture
+def north_officer(make_actor) -> Actor:
+    """Placement officer of another elinvoimakeskus (Pohjois-Suomi)."""
+    return make_actor(Role.PLACEMENT_OFFICER, "evk-09", "north_officer")
+
+
+@pytest.fixture
+def reception_worker(make_actor) -> Actor:
+    """Worker of the Joutseno reception centre."""
+    return make_actor(Role.RECEPTION_CENTRE_WORKER, "reception-joutseno", "reception_worker")
+
+
+@pytest.fixture
+def keha_handler(make_actor) -> Actor:
+    """Compensation handler of the KEHA Centre."""
+    return make_actor(Role.COMPENSATION_HANDLER, "keha", "keha_handler")
+
+
+@pytest.fixture
+def analyst(make_actor) -> Actor:
+    """Ministry analyst (TEM)."""
+    return make_actor(Role.MINISTRY_ANALYST, "tem", "analyst")
+
+
+@pytest.fixture
+def sysadmin(make_actor) -> Actor:
+    """System administrator (KEHA)."""
+    return make_actor(Role.SYSTEM_ADMIN, "keha", "sysadmin")
 
 
 @pytest.fixture

@@ -221,3 +221,42 @@ def test_compensation_handler_cannot_change_persons(
         client.patch(url, {"given_names": "X"}, content_type="application/json").status_code == 403
     )
     assert client.get(reverse("people:edit", kwargs={"person_id": person.pk})).status_code == 403
+
+
+def test_in_scope_or_404_returns_the_row_or_audits_a_404(
+    helsinki_worker, espoo_worker, make_person, audit_mark
+):
+    """The one helper behind every "in scope, or an audited 404": an instance, or just the pk
+    from a values_list; malformed, missing and out-of-scope ids all answer the same 404."""
+    from kotopaikka.core.scope import in_scope_or_404
+    from kotopaikka.people.errors import PersonNotFound
+
+    person = make_person(helsinki_worker)
+
+    def reach(actor, scoped, object_id):
+        return in_scope_or_404(
+            scoped,
+            object_id,
+            actor=actor,
+            object_type="people.Person",
+            purpose="test",
+            not_found=PersonNotFound,
+            person=True,
+        )
+
+    own = Person.objects.for_actor(helsinki_worker)
+    assert reach(helsinki_worker, own, str(person.pk)) == person
+    assert reach(helsinki_worker, own.values_list("pk", flat=True), person.pk) == person.pk
+    before = audit_mark()
+    for object_id in (person.pk, "not-a-uuid", "00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(PersonNotFound):
+            reach(espoo_worker, Person.objects.for_actor(espoo_worker), object_id)
+    denied = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
+    assert [e.action for e in denied] == ["denied"] * 3
+    assert [e.object_id for e in denied] == [
+        str(person.pk),
+        "not-a-uuid",
+        "00000000-0000-0000-0000-000000000000",
+    ]
+    assert denied[0].person_id == person.pk and denied[1].person_id is None
+    assert denied[0].detail == {"purpose": "test", "reason": "not found or outside scope"}

@@ -120,6 +120,23 @@ def person_scope_q(actor: Actor | None) -> Q:
     return nobody
 
 
+#: The roles through which each kind of organisation takes part in placement work.
+_PLACEMENT_ROLES: dict[str, tuple[str, ...]] = {
+    Organisation.Kind.REGIONAL_AUTHORITY: (Role.PLACEMENT_OFFICER,),
+    Organisation.Kind.MUNICIPALITY: (Role.INTEGRATION_WORKER, Role.MUNICIPAL_SUPERVISOR),
+    Organisation.Kind.RECEPTION_CENTRE: (Role.RECEPTION_CENTRE_WORKER,),
+}
+
+
+def _placement_party(actor: Actor | None) -> str | None:
+    """The kind of organisation the actor takes part in placement work for (a regional
+    authority, a municipality or a reception centre), or None for anyone else."""
+    if actor is None:
+        return None
+    kind = actor.organisation.kind
+    return kind if actor.role in _PLACEMENT_ROLES.get(kind, ()) else None
+
+
 def case_scope_q(actor: Actor | None) -> Q:
     """Row filter on `placement.PlacementCase` for the cases this actor may see.
 
@@ -129,33 +146,44 @@ def case_scope_q(actor: Actor | None) -> Q:
     * reception centre: its own residents' applications;
     * everyone else: none (the ministry sees aggregates on the dashboard).
     """
-    nobody = Q(pk__in=[])
-    if actor is None:
-        return nobody
-    org = actor.organisation
-    if org.kind == Organisation.Kind.REGIONAL_AUTHORITY and actor.role == Role.PLACEMENT_OFFICER:
-        return Q(regional_authority_id=org.pk)
-    if org.kind == Organisation.Kind.MUNICIPALITY and actor.role in (
-        Role.INTEGRATION_WORKER,
-        Role.MUNICIPAL_SUPERVISOR,
-    ):
+    party = _placement_party(actor)
+    if party == Organisation.Kind.REGIONAL_AUTHORITY:
+        return Q(regional_authority_id=actor.organisation.pk)
+    if party == Organisation.Kind.MUNICIPALITY:
+        municipality_id = actor.organisation.municipality_id
         return (
-            Q(proposals__municipality_id=org.municipality_id)
-            | Q(arrival__municipality_id=org.municipality_id)
-            | Q(self_arranged_move__municipality_id=org.municipality_id)
+            Q(proposals__municipality_id=municipality_id)
+            | Q(arrival__municipality_id=municipality_id)
+            | Q(self_arranged_move__municipality_id=municipality_id)
         )
-    if org.kind == Organisation.Kind.RECEPTION_CENTRE:
-        return Q(reception_centre_id=org.pk)
-    return nobody
+    if party == Organisation.Kind.RECEPTION_CENTRE:
+        return Q(reception_centre_id=actor.organisation.pk)
+    return Q(pk__in=[])
+
+
+def proposal_scope_q(actor: Actor | None) -> Q:
+    """Row filter on `placement.Proposal` for the proposals this actor may see and act on.
+
+    * regional authority: proposals of the cases it holds;
+    * municipality: proposals to it (not those of the same case to other municipalities);
+    * reception centre: proposals of its own residents' cases;
+    * everyone else: none.
+
+    Which of them an actor may decide, withdraw and so on is the operation's check (`can`).
+    """
+    party = _placement_party(actor)
+    if party == Organisation.Kind.REGIONAL_AUTHORITY:
+        return Q(case__regional_authority_id=actor.organisation.pk)
+    if party == Organisation.Kind.MUNICIPALITY:
+        return Q(municipality_id=actor.organisation.municipality_id)
+    if party == Organisation.Kind.RECEPTION_CENTRE:
+        return Q(case__reception_centre_id=actor.organisation.pk)
+    return Q(pk__in=[])
 
 
 def run_scope_q(actor: Actor | None) -> Q:
     """Row filter on `placement.OptimiserRun`: a run names the cases of one regional
     authority and where they would go, so only that authority's placement officers see it."""
-    if (
-        actor is None
-        or actor.organisation.kind != Organisation.Kind.REGIONAL_AUTHORITY
-        or actor.role != Role.PLACEMENT_OFFICER
-    ):
+    if _placement_party(actor) != Organisation.Kind.REGIONAL_AUTHORITY:
         return Q(pk__in=[])
     return Q(regional_authority_id=actor.organisation.pk)

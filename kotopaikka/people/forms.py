@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from kotopaikka.core.forms import ServiceErrorsMixin, split_codes
 
 from .identifiers import IdentifierKind
 from .models import HouseholdMember, Person, PersonLanguage
@@ -17,11 +18,7 @@ IDENTIFIER_FIELDS = {
 }
 
 
-def _codes(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-
-
-class PersonForm(forms.Form):
+class PersonForm(ServiceErrorsMixin, forms.Form):
     given_names = forms.CharField(label=_("Given names"), max_length=200)
     family_name = forms.CharField(label=_("Family name"), max_length=200)
     other_names = forms.CharField(
@@ -77,9 +74,11 @@ class PersonForm(forms.Form):
     def to_data(self) -> PersonData:
         d = self.cleaned_data
         languages = [
-            (code, PersonLanguage.Level.MOTHER_TONGUE) for code in _codes(d["mother_tongues"])
+            (code, PersonLanguage.Level.MOTHER_TONGUE) for code in split_codes(d["mother_tongues"])
         ]
-        languages += [(code, PersonLanguage.Level.GOOD) for code in _codes(d["other_languages"])]
+        languages += [
+            (code, PersonLanguage.Level.GOOD) for code in split_codes(d["other_languages"])
+        ]
         other_names = []
         for line in d["other_names"].splitlines():
             value, _sep, script = line.partition("|")
@@ -92,7 +91,7 @@ class PersonForm(forms.Form):
             birth_date_precision=d["birth_date_precision"],
             sex=d["sex"],
             identifiers=[(kind, d[name]) for kind, name in IDENTIFIER_FIELDS.items() if d[name]],
-            nationalities=_codes(d["nationalities"]),
+            nationalities=split_codes(d["nationalities"]),
             languages=languages,
             other_names=other_names,
         )
@@ -117,18 +116,11 @@ class PersonForm(forms.Form):
             ),
         }
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show the service's errors on the matching form fields."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.message_dict.items():
-            name = key
-            if key.startswith("identifiers."):
-                name = IDENTIFIER_FIELDS.get(key.split(".", 1)[1])
-            elif key == "languages":
-                name = "mother_tongues"
-            self.add_error(name if name in self.fields else None, errors)
+    def service_error_field(self, key: str) -> str | None:
+        """The service names identifiers by kind (`identifiers.hetu`) and languages as one."""
+        if key.startswith("identifiers."):
+            return IDENTIFIER_FIELDS.get(key.split(".", 1)[1])
+        return "mother_tongues" if key == "languages" else key
 
 
 class HouseholdLinkForm(forms.Form):

@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.audit.services import record_event
+from kotopaikka.core.scope import in_scope_or_404
 
 from . import fields
 from .errors import PersonNotFound
@@ -44,13 +44,15 @@ def person_get(*, actor: Actor, person_id: uuid.UUID | str, purpose: str = "view
     but the attempt is audited with the id asked for.
     """
     require(actor, Op.PERSON_VIEW)
-    pk = as_uuid(person_id)
-    person = _detail_queryset().for_actor(actor).filter(pk=pk).first() if pk else None
-    if person is None:
-        record_denial(
-            actor=actor, object_type=OBJECT_TYPE, object_id=person_id, purpose=purpose, person_id=pk
-        )
-        raise PersonNotFound()
+    person = in_scope_or_404(
+        _detail_queryset().for_actor(actor),
+        person_id,
+        actor=actor,
+        object_type=OBJECT_TYPE,
+        purpose=purpose,
+        not_found=PersonNotFound,
+        person=True,
+    )
     record_event(
         actor=actor,
         action=AuditEvent.Action.READ,

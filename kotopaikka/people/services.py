@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.audit.services import record_event
 from kotopaikka.core import crypto
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.registry.models import Organisation
 
 from .errors import PersonNotFound
@@ -287,13 +287,15 @@ def _require_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) ->
     Runs before the change's transaction so that the refusal's audit event is not rolled back
     with it.
     """
-    pk = as_uuid(person_id)
-    if pk is None or not Person.objects.for_actor(actor).filter(pk=pk).exists():
-        record_denial(
-            actor=actor, object_type=OBJECT_TYPE, object_id=person_id, purpose=purpose, person_id=pk
-        )
-        raise PersonNotFound()
-    return pk
+    return in_scope_or_404(
+        Person.objects.for_actor(actor).values_list("pk", flat=True),
+        person_id,
+        actor=actor,
+        object_type=OBJECT_TYPE,
+        purpose=purpose,
+        not_found=PersonNotFound,
+        person=True,
+    )
 
 
 def _lock(actor: Actor, pk: uuid.UUID) -> Person:

@@ -14,7 +14,7 @@ from kotopaikka.optimiser.model import DIMENSIONS
 
 from . import importing, selectors, services
 from .models import Need, PlacementCase, Proposal
-from .params import year_param
+from .params import EMERGENCY_VALUES, queue_filters, year_param
 
 
 class MemberSerializer(serializers.Serializer):
@@ -104,23 +104,17 @@ class CaseDetailOutput(CaseOutput):
 class CaseListApi(ActorAPIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter(n, str)
-            for n in ("status", "region", "nationality", "need", "emergency", "min_days")
+            OpenApiParameter("status", str, description="Default waiting; empty: all"),
+            OpenApiParameter("region", str, description="Region code of ties or wishes"),
+            OpenApiParameter("nationality", str, description="ISO 3166 alpha-3 code"),
+            OpenApiParameter("need", str, enum=Need.values),
+            OpenApiParameter("emergency", str, enum=sorted(EMERGENCY_VALUES)),
+            OpenApiParameter("min_days", int, description="Waiting at least this many days"),
         ],
         responses=CaseOutput(many=True),
     )
     def get(self, request):
-        q = request.query_params
-        emergency = {"true": True, "false": False}.get(q.get("emergency", "").lower())
-        min_days = q.get("min_days")
-        filters = selectors.QueueFilters(
-            region=q.get("region", ""),
-            nationality=q.get("nationality", "")[:3],
-            need=q.get("need", ""),
-            emergency=emergency,
-            min_waiting_days=int(min_days) if (min_days or "").isdigit() else None,
-            status=q.get("status", PlacementCase.Status.WAITING),
-        )
+        filters = queue_filters(request.query_params)  # an invalid value: 400 by parameter
         cases, figures = selectors.case_queue(actor=self.actor, filters=filters)
         return Response({"figures": figures.__dict__, "results": CaseOutput(cases, many=True).data})
 

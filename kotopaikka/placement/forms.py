@@ -8,25 +8,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kotopaikka.core.forms import ServiceErrorsMixin, split_codes
 from kotopaikka.optimiser.model import DIMENSIONS
-from kotopaikka.people.forms import _codes
 
 from .models import DIMENSION_LABELS, Need, PlacementCase, Proposal
 from .services import CaseData, MemberData
 
 #: yes/no in the three languages of the form
 YES_NO = {"yes": True, "kyllä": True, "ja": True, "no": False, "ei": False, "nej": False}
-
-
-class ServiceErrorsMixin:
-    """Maps a service's `ValidationError` onto the form: known fields by name, the rest as
-    non-field errors."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        for key, messages in (
-            error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-        ):
-            self.add_error(key if key in self.fields else None, messages)
 
 
 class CaseForm(ServiceErrorsMixin, forms.Form):
@@ -77,7 +66,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
                         sex=parts[1].lower(),
                         education_years=int(parts[2]) if parts[2] else None,
                         work_experience_years=int(parts[3]) if parts[3] else None,
-                        languages=_codes(parts[4]),
+                        languages=split_codes(parts[4]),
                         literate=YES_NO.get(parts[5].lower()),
                         unaccompanied_minor=YES_NO.get(parts[6].lower()) is True,
                     )
@@ -97,8 +86,8 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
             emergency=d["emergency"],
             nationality=d["nationality"],
             needs=list(d["needs"]),
-            ties=_codes(d["ties"]),
-            wishes=_codes(d["wishes"]),
+            ties=split_codes(d["ties"]),
+            wishes=split_codes(d["wishes"]),
             available_from=d["available_from"],
             linked_group=d["linked_group"],
         )

@@ -248,6 +248,13 @@ class CaseMember(models.Model):
         verbose_name_plural = _("case members")
 
 
+class ProposalQuerySet(models.QuerySet):
+    def for_actor(self, actor) -> ProposalQuerySet:
+        from kotopaikka.access.policy import proposal_scope_q
+
+        return self.filter(proposal_scope_q(actor))
+
+
 class Proposal(models.Model):
     """A proposal to place a case in a municipality, counted against that year's places."""
 
@@ -290,6 +297,8 @@ class Proposal(models.Model):
     decline_note = models.CharField(_("note"), max_length=500, blank=True)
     placement_decided_on = models.DateField(_("placement decision"), null=True, blank=True)
     reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-proposed_at"]

@@ -24,7 +24,7 @@ from kotopaikka.access.roles import Op
 from kotopaikka.audit.context import command_context
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.optimiser import model as om
 
 from .capacity import usage_by_year
@@ -283,10 +283,14 @@ def optimiser_run_send(
     """Send the run's proposals (skipping cases no longer waiting); returns (sent, not sent)."""
 
     require(actor, Op.PROPOSAL_CREATE)
-    run_pk = as_uuid(run_id)
-    if run_pk is None or not OptimiserRun.objects.for_actor(actor).filter(pk=run_pk).exists():
-        record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="send")
-        raise CaseNotFound()
+    run_pk = in_scope_or_404(
+        OptimiserRun.objects.for_actor(actor).values_list("pk", flat=True),
+        run_id,
+        actor=actor,
+        object_type=RUN,
+        purpose="send",
+        not_found=CaseNotFound,
+    )
     # Claim the run in a short transaction of its own (the row lock makes a second click or a
     # second officer wait, then find it claimed). The proposals are not made inside it: each
     # proposal_create writes audit events, and a transaction spanning them all would hold the

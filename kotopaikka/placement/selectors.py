@@ -12,12 +12,12 @@ from django.utils import timezone
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.audit.services import record_event
+from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
-from .models import AgreementYear, PlacementAgreement, PlacementCase, Proposal
+from .models import AgreementYear, OptimiserRun, PlacementAgreement, PlacementCase, Proposal
 from .services import CASE, PROPOSAL, RUN, _require_case
 
 ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
@@ -101,7 +101,10 @@ def case_get(*, actor: Actor, case_id) -> PlacementCase:
         .prefetch_related(
             "members__person",
             "excluded_municipalities",
-            Prefetch("proposals", queryset=Proposal.objects.select_related("municipality")),
+            Prefetch(  # a municipality sees only its own proposal, not the others'
+                "proposals",
+                queryset=Proposal.objects.for_actor(actor).select_related("municipality"),
+            ),
         )
         .get(pk=pk)
     )
@@ -130,10 +133,7 @@ def persons_visible(actor: Actor, case: PlacementCase) -> list:
 def proposal_inbox(*, actor: Actor, status: str = Proposal.Status.PENDING) -> list[Proposal]:
     """Proposals to the actor's municipality (anonymised case data only)."""
     require(actor, Op.PROPOSAL_DECIDE)
-    org = actor.organisation
-    queryset = Proposal.objects.none()
-    if org.kind == Organisation.Kind.MUNICIPALITY:
-        queryset = Proposal.objects.filter(municipality_id=org.municipality_id)
+    queryset = Proposal.objects.for_actor(actor)
     if status:
         queryset = queryset.filter(status=status)
     proposals = list(
@@ -278,18 +278,15 @@ def agreement_get(*, actor: Actor, agreement_id: int):
 # --- optimiser runs ---------------------------------------------------------------------------
 
 
-def optimiser_run_get(*, actor: Actor, run_id):
-    """A run of the actor's regional authority (read audited: it names cases), or 404."""
-    from django.http import Http404
-
-    from .models import OptimiserRun
-
+def _run_in_scope(actor: Actor, run_id) -> OptimiserRun:
+    """A run of the actor's regional authority, or an audited 404."""
     require(actor, Op.OPTIMISER_RUN)
-    pk = as_uuid(run_id)
-    run = None if pk is None else OptimiserRun.objects.for_actor(actor).filter(pk=pk).first()
-    if run is None:
-        record_denial(actor=actor, object_type=RUN, object_id=run_id, purpose="view")
-        raise Http404
+    return in_scope_or_404(
+        OptimiserRun.objects.for_actor(actor), run_id, actor=actor, object_type=RUN, purpose="view"
+    )
+
+
+def _record_run_read(actor: Actor, run: OptimiserRun) -> None:
     record_event(
         actor=actor,
         action=AuditEvent.Action.READ,
@@ -298,7 +295,30 @@ def optimiser_run_get(*, actor: Actor, run_id):
         subject_ids=run.case_ids,
         fields=["result"],
     )
+
+
+def optimiser_run_get(*, actor: Actor, run_id) -> OptimiserRun:
+    """A run of the actor's regional authority (read audited: it names cases), or 404."""
+    run = _run_in_scope(actor, run_id)
+    _record_run_read(actor, run)
     return run
+
+
+def optimiser_run_page(*, actor: Actor, run_id) -> tuple[OptimiserRun, list[dict]]:
+    """The run page and its htmx poll: the run, and its result rows once it has finished.
+
+    While the run is queued or running the page shows only its status, stage and progress
+    (no personal data), and htmx asks for it again every 2 seconds: those answers write no
+    audit event, or a single run would write hundreds. Once the run has finished, the page
+    shows the result, which names the cases and where they would go: each answer that shows
+    it (the poll that finds the run finished, or any later visit) is an audited read. A run
+    outside the actor's scope is an audited 404 on every request.
+    """
+    run = _run_in_scope(actor, run_id)
+    if run.status in (OptimiserRun.Status.QUEUED, OptimiserRun.Status.RUNNING):
+        return run, []
+    _record_run_read(actor, run)
+    return run, run_rows(run)
 
 
 def waiting_case_ids(*, actor: Actor) -> list[str]:

@@ -20,7 +20,7 @@ from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.ids import as_uuid
+from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
@@ -316,11 +316,14 @@ def _require_case(actor: Actor, case_id, purpose: str) -> uuid.UUID:
 
     Called before the change's transaction, so the refusal's audit event is not rolled back.
     """
-    pk = as_uuid(case_id)
-    if pk is None or not PlacementCase.objects.for_actor(actor).filter(pk=pk).exists():
-        record_denial(actor=actor, object_type=CASE, object_id=case_id, purpose=purpose)
-        raise CaseNotFound()
-    return pk
+    return in_scope_or_404(
+        PlacementCase.objects.for_actor(actor).values_list("pk", flat=True),
+        case_id,
+        actor=actor,
+        object_type=CASE,
+        purpose=purpose,
+        not_found=CaseNotFound,
+    )
 
 
 def _unmet_reasons(
@@ -400,21 +403,16 @@ def proposal_create(
 
 
 def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
-    """The id of a proposal the actor may act on (its municipality's staff, or the case's
-    regional authority); otherwise audit the attempt and 404 (before any transaction)."""
-    org = actor.organisation
-    queryset = Proposal.objects.all()
-    if org.kind == Organisation.Kind.MUNICIPALITY:
-        queryset = queryset.filter(municipality_id=org.municipality_id)
-    elif org.kind == Organisation.Kind.REGIONAL_AUTHORITY:
-        queryset = queryset.filter(case__regional_authority_id=org.pk)
-    else:
-        queryset = queryset.none()
-    pk = as_uuid(proposal_id)
-    if pk is None or not queryset.filter(pk=pk).exists():
-        record_denial(actor=actor, object_type=PROPOSAL, object_id=proposal_id, purpose=purpose)
-        raise ProposalNotFound()
-    return pk
+    """The id of a proposal in the actor's scope (`access.policy.proposal_scope_q`);
+    otherwise audit the attempt and 404 (before any transaction)."""
+    return in_scope_or_404(
+        Proposal.objects.for_actor(actor).values_list("pk", flat=True),
+        proposal_id,
+        actor=actor,
+        object_type=PROPOSAL,
+        purpose=purpose,
+        not_found=ProposalNotFound,
+    )
 
 
 def _lock_proposal(pk: uuid.UUID) -> Proposal:
@@ -434,19 +432,16 @@ def proposal_decide(
         proposal = _lock_proposal(pk)
         if proposal.status != Proposal.Status.PENDING:
             raise ValidationError({"proposal": [_("This proposal has already been decided.")]})
-        # The year row is locked (before the case) either way; usage is counted only to accept.
-        if accept:
-            _year, usage = lock_usage(proposal.agreement_year_id)
-        else:
-            AgreementYear.objects.select_for_update().get(pk=proposal.agreement_year_id)
+        # Locks in the same order either way: proposal, year (usage counted inside), case.
+        _year, usage = lock_usage(proposal.agreement_year_id)
+        # Free places fall below zero only through self-arranged moves, which are always
+        # recorded (agreement_save refuses cuts below places in use): while the year is
+        # overbooked, refuse to accept.
+        over = usage.overbooked() if accept else []
+        if over:
+            raise CapacityExceeded(over)
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
         if accept:
-            # Free places fall below zero only through self-arranged moves, which are always
-            # recorded (agreement_save refuses cuts below places in use): while the year is
-            # overbooked, refuse to accept.
-            over = usage.overbooked()
-            if over:
-                raise CapacityExceeded(over)
             proposal.status = Proposal.Status.ACCEPTED
             case.status = PlacementCase.Status.ACCEPTED
             persons = [m.person for m in case.members.select_related("person") if m.person]

@@ -31,22 +31,19 @@ from .forms import (
 )
 from .maps import free_places_map, region_bars
 from .models import DIMENSION_LABELS, Need, PlacementCase
-from .params import int_or_none, year_param
+from .params import int_or_none, queue_filters, year_param
 
 
 @requires(Op.CASE_LIST)
 def queue(request: HttpRequest) -> HttpResponse:
-    g = request.GET
-    emergency = {"yes": True, "no": False}.get(g.get("emergency", ""))
-    filters = selectors.QueueFilters(
-        region=g.get("region", ""),
-        nationality=g.get("nationality", "")[:3],
-        need=g.get("need", ""),
-        emergency=emergency,
-        min_waiting_days=int_or_none(g.get("min_days", "")),
-        status=g.get("status", PlacementCase.Status.WAITING),
-    )
-    cases, figures = selectors.case_queue(actor=request.actor, filters=filters)
+    try:
+        filters = queue_filters(request.GET)
+    except ValidationError as error:  # shown at the filters, like the API's 400
+        filters, errors = selectors.QueueFilters(), error.message_dict
+        cases, figures = [], None
+    else:
+        errors = {}
+        cases, figures = selectors.case_queue(actor=request.actor, filters=filters)
     return render(
         request,
         "placement/queue.html",
@@ -54,6 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "figures": figures,
             "filters": filters,
+            "filter_errors": errors,
             "regions": Region.objects.all(),
             "needs": Need.choices,
             "statuses": PlacementCase.Status.choices,
@@ -61,6 +59,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "can_import": can(request.actor, Op.CASE_IMPORT),
             "can_run": can(request.actor, Op.OPTIMISER_RUN),
         },
+        status=400 if errors else 200,
     )
 
 
@@ -95,17 +94,12 @@ def case_import(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.case_get(actor=request.actor, case_id=case_id)
     actor = request.actor
-    own = [
-        p
-        for p in case.proposals.all()
-        if actor.organisation.municipality_id in (None, p.municipality_id)
-    ]
     return render(
         request,
         "placement/case_detail.html",
         {
             "case": case,
-            "proposals": own,
+            "proposals": case.proposals.all(),
             "propose_form": ProposeForm() if case.status == PlacementCase.Status.WAITING else None,
             "decision_form": DecisionForm(),
             "date_form": DateForm(),
@@ -414,8 +408,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.OPTIMISER_RUN)
 def run_detail(request: HttpRequest, run_id) -> HttpResponse:
-    run = selectors.optimiser_run_get(actor=request.actor, run_id=run_id)
-    context = {"run": run, "rows": selectors.run_rows(run)}
+    run, rows = selectors.optimiser_run_page(actor=request.actor, run_id=run_id)
+    context = {"run": run, "rows": rows}
     if request.headers.get("HX-Request"):
         return render(request, "placement/_run_status.html", context)
     return render(request, "placement/run.html", context)

@@ -289,3 +289,38 @@ def test_runs_are_scoped_to_their_authoritys_placement_officers(
     assert not OptimiserRun.objects.for_actor(None).exists()
     with pytest.raises(runs.CaseNotFound):
         runs.optimiser_run_send(actor=uusimaa_officer, run_id="not-a-uuid")
+
+
+def test_polling_a_queued_run_writes_no_audit_event_and_the_result_is_audited_once_shown(
+    uusimaa_officer, north_officer, queue, client_for, audit_mark
+):
+    """The htmx poll of a queued or running run shows only its status (no personal data) and
+    is not audited; the answer that first shows the result is, with the cases as subjects."""
+    from kotopaikka.audit.models import AuditEvent
+
+    run = OptimiserRun.objects.create(
+        regional_authority=uusimaa_officer.organisation,
+        year=YEAR,
+        case_ids=sorted(str(c.pk) for c in queue),
+        parameters={"time_limit": 5, "seed": 0, "method": "auto"},
+    )
+    url = reverse("placement:run", kwargs={"run_id": run.pk})
+    officer = client_for(uusimaa_officer)
+    before = audit_mark()
+    for _poll in range(3):
+        response = officer.get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b'hx-trigger="every 2s"' in response.content
+    assert officer.get(url).status_code == 200  # the whole page of a queued run
+    assert not AuditEvent.objects.filter(seq__gt=before).exists()
+    # out of scope: still an audited 404 on every poll
+    assert client_for(north_officer).get(url, HTTP_HX_REQUEST="true").status_code == 404
+    assert AuditEvent.objects.filter(seq__gt=before, action="denied").count() == 1
+
+    runs.execute_run(str(run.pk))
+    before = audit_mark()
+    done = officer.get(url, HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and b"147-80000001" in done.content
+    assert b"hx-trigger" not in done.content  # the poll stops
+    read = AuditEvent.objects.filter(seq__gt=before, object_type=runs.RUN).get()
+    assert (read.action, read.object_id, read.fields) == ("read", str(run.pk), ["result"])
+    assert set(read.subject_ids.split()) == {str(c.pk) for c in queue}

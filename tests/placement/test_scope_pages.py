@@ -60,19 +60,23 @@ def test_every_placement_route_with_an_id_is_covered():
     assert _routes_with_ids() == {name for name, *_rest in ROUTES}
 
 
-@pytest.fixture
-def proposed(uusimaa_officer):
+def _agreement(officer, code: str, persons: int) -> None:
     today = dt.date.today()
     services.agreement_save(
-        actor=uusimaa_officer,
-        municipality_code="091",
+        actor=officer,
+        municipality_code=code,
         valid_from=dt.date(today.year, 1, 1),
         valid_until=None,
-        years={today.year: {"persons": 20}},
+        years={today.year: {"persons": persons}},
         services=[],
         accepts_emergency_cases=False,
         wellbeing_county_consulted_on=None,
     )
+
+
+@pytest.fixture
+def proposed(uusimaa_officer):
+    _agreement(uusimaa_officer, "091", 20)
     case = services.case_create(
         actor=uusimaa_officer,
         data=services.CaseData(reference="147-90000001", members=[services.MemberData(age=30)]),
@@ -142,3 +146,32 @@ def test_roles_without_case_access_are_refused(fixture, request, proposed, clien
     client = client_for(request.getfixturevalue(fixture))
     assert client.get(reverse("placement:case", kwargs={"case_id": case.pk})).status_code == 403
     assert client.get(reverse("placement:queue")).status_code == 403
+
+
+def test_a_municipality_sees_only_its_own_proposal_of_a_case_on_the_page_and_in_the_api(
+    proposed, uusimaa_officer, north_officer, helsinki_worker, espoo_worker, client_for
+):
+    """Proposal scope is one rule (access.policy.proposal_scope_q): the case page and the API
+    both show Espoo its own proposal, not that Helsinki declined the case before it."""
+    case, declined = proposed
+    services.proposal_decide(
+        actor=helsinki_worker, proposal_id=declined.pk, accept=False, reason="no_housing"
+    )
+    _agreement(uusimaa_officer, "049", 5)
+    pending = services.proposal_create(
+        actor=uusimaa_officer, case_id=case.pk, municipality_code="049"
+    )
+    espoo = client_for(espoo_worker)
+    api = espoo.get(reverse("api-case-detail", kwargs={"case_id": case.pk})).json()
+    assert [p["id"] for p in api["proposals"]] == [str(pending.pk)]
+    page = espoo.get(reverse("placement:case", kwargs={"case_id": case.pk}))
+    assert [p.pk for p in page.context["proposals"]] == [pending.pk]
+    officer = client_for(uusimaa_officer)
+    api = officer.get(reverse("api-case-detail", kwargs={"case_id": case.pk})).json()
+    assert {p["id"] for p in api["proposals"]} == {str(pending.pk), str(declined.pk)}
+
+    assert set(Proposal.objects.for_actor(uusimaa_officer)) == {pending, declined}
+    assert list(Proposal.objects.for_actor(helsinki_worker)) == [declined]
+    assert list(Proposal.objects.for_actor(espoo_worker)) == [pending]
+    assert not Proposal.objects.for_actor(north_officer).exists()
+    assert not Proposal.objects.for_actor(None).exists()

@@ -260,6 +260,28 @@ def test_self_arranged_move_is_counted_and_flagged_when_over(uusimaa_officer, he
     assert AuditEvent.objects.filter(action="denied", actor_username="helsinki_worker").exists()
 
 
+def test_an_overbooked_year_refuses_acceptance_but_not_a_decline(uusimaa_officer, helsinki_worker):
+    agreement(uusimaa_officer, persons=3)
+    proposed, moved = case(uusimaa_officer, size=2), case(uusimaa_officer, size=2)
+    first = services.proposal_create(
+        actor=uusimaa_officer, case_id=proposed.pk, municipality_code="091"
+    )
+    services.self_arranged_move_record(
+        actor=helsinki_worker, reference=moved.reference, moved_on=TODAY
+    )
+    assert year_usage().free["persons"] == -1
+    with pytest.raises(CapacityExceeded) as refused:
+        services.proposal_decide(actor=helsinki_worker, proposal_id=first.pk, accept=True)
+    assert refused.value.dimensions == ["persons"]
+    first.refresh_from_db()
+    assert first.status == Proposal.Status.PENDING
+    services.proposal_decide(
+        actor=helsinki_worker, proposal_id=first.pk, accept=False, reason="capacity"
+    )
+    first.refresh_from_db()
+    assert first.status == Proposal.Status.DECLINED
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_no_sequence_of_proposals_and_decisions_exceeds_any_dimension(
     seed, uusimaa_officer, helsinki_worker
