@@ -394,13 +394,7 @@ def start_vector(P: Problem, mdl, col_k: np.ndarray, col_m: np.ndarray, sol: Sol
     ok = pos < len(key)
     ok[ok] = key[order][pos[ok]] == want[ok]
     x[order[pos[ok]]] = sol.cnt[ok]
-    if P.has_fairness and len(mdl.c) > mdl.ncol:
-        R = len(P.target)
+    if mdl.fair is not None:
         persons = np.bincount(col_m, weights=x[: mdl.ncol] * P.A[col_k, 0], minlength=P.M)
-        pr = P.region_persons(persons)
-        total = persons.sum()
-        zr = P.locked_region_persons - P.target * P.locked_persons
-        x[mdl.ncol : mdl.ncol + R] = pr
-        x[mdl.ncol + R] = total
-        x[mdl.ncol + R + 1 :] = np.abs(pr - P.target * total + zr)
+        mdl.fair.fill(x, P, persons)
     return x

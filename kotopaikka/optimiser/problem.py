@@ -61,6 +61,11 @@ class Problem:
         return self.rho > 0 and len(self.target) > 0
 
     @property
+    def locked_deviation(self) -> np.ndarray:
+        """(R,) each target region's persons minus its share, counting the locked ones only."""
+        return self.locked_region_persons - self.target * self.locked_persons
+
+    @property
     def sizes(self) -> np.ndarray:
         return self.A[:, PERSONS]
 
