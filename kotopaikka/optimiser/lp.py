@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 
 from .native import load_model, quiet_native_output, stacked_rows
 from .problem import Problem, fits
@@ -418,7 +417,8 @@ class ColumnLP:
         :data:`IPM_WHEN_ADDED` of the columns continues from the last basis (simplex, a few
         iterations); larger additions, and models above :data:`CROSSOVER_MAX_COLUMNS`
         columns, are solved by the interior point method.
-        Returns (result with ``x``/``fun``, class-row duals, prices)."""
+        Returns (the values of the x columns, the objective ``c @ x`` of the restricted LP,
+        class-row duals, prices)."""
         P = self.P
         nk, R, D = len(self.classes), len(P.target), P.A.shape[1]
         have = self._in_highs
@@ -427,8 +427,7 @@ class ColumnLP:
         )
         if self._h is None:
             if len(mdl.c) == 0:  # nothing can be placed: the LP is empty
-                res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0)
-                return res, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
+                return np.zeros(0), 0.0, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
             ub = mdl.ub.copy()
             ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
             self._h = load_model(mdl, col_upper=ub)
@@ -467,7 +466,6 @@ class ColumnLP:
         sol = h.getSolution()
         col = np.asarray(sol.col_value)
         y = -np.asarray(sol.row_dual)[: mdl.A_ub.shape[0]]
-        res = OptimizeResult(x=col[self._hcol], fun=h.getInfo().objective_function_value, status=0)
         u = np.maximum(y[:nk], 0.0)
         lam = np.zeros((P.M, D))
         lam[mdl.act] = np.maximum(y[nk : nk + mdl.ncap], 0.0)
@@ -476,7 +474,7 @@ class ColumnLP:
             alpha = y[mdl.fair.above_rows]
             beta = y[mdl.fair.below_rows]
             mu = np.clip(beta - alpha, -P.rho, P.rho)
-        return res, u, Prices(lam, mu)
+        return col[self._hcol], h.getInfo().objective_function_value, u, Prices(lam, mu)
 
     def solve(
         self,
@@ -499,17 +497,17 @@ class ColumnLP:
             t_round = time.perf_counter()
             left = None if time_limit is None else time_limit - (t_round - t0)
             try:
-                res, u, prices = self._solve_restricted(left)
+                x_cols, fun, u, prices = self._solve_restricted(left)
             except LPTimeout:
                 if last is None:  # not even the first restricted LP finished in time
                     return self._unsolved()
-                res, u, prices, solved, lp_value = last  # the last round that finished
+                x_cols, u, prices, solved, lp_value = last  # the last round that finished
                 rounds -= 1
                 break
             solved = len(self.col_k)  # columns of this LP (pricing appends more)
             added, worst, lag = self._price(prices, u)
-            lp_value = -float(res.fun) + self.P.const
-            last = (res, u, prices, solved, lp_value)
+            lp_value = -float(fun) + self.P.const
+            last = (x_cols, u, prices, solved, lp_value)
             if lag < best_bound:
                 best_bound, best_prices = lag, prices
             if self.verbose:
@@ -528,7 +526,7 @@ class ColumnLP:
                 time_limit is not None and (now - t0) + 0.5 * (now - t_round) > time_limit
             ):  # the next round would probably not finish in time
                 break
-        x = np.asarray(res.x[:solved])
+        x = np.asarray(x_cols[:solved])
         keep = x > 1e-9
         if proven:
             best_bound, best_prices = min(best_bound, lp_value), prices
