@@ -19,7 +19,7 @@ import numpy as np
 
 from .heuristic import Sol
 from .lp import Bound, ColumnLP, LPSolution, lagrangian_bound, solve_lp
-from .problem import Problem, fits
+from .problem import Problem, subproblem
 
 
 @dataclass
@@ -45,8 +45,8 @@ def working_set_lp(
     # 1. prices from a sample (itself solved from nested samples)
     cls = np.sort(rng.choice(P.K, min(sample, P.K), replace=False))
     frac_units = float(P.n[cls].sum()) / max(float(P.n.sum()), 1.0)
-    sub = _SubProblem(P, cls, P.cap * frac_units)
-    start = solve_lp(sub.view(), seed=seed, stop_gap=1e-6, max_rounds=12, fit_cap=P.cap).prices
+    sub = subproblem(P, P.A[cls], P.W[cls], P.E[cls], P.cap * frac_units, n=P.n[cls], fit_cap=P.cap)
+    start = solve_lp(sub, seed=seed, stop_gap=1e-6, max_rounds=12, fit_cap=P.cap).prices
     B = lagrangian_bound(P, start, want_second=True)
     best = B
     if verbose:
@@ -91,27 +91,3 @@ def working_set_lp(
         )
     frac = Sol.from_parts([Sol(fk, fm, P.n[fk].astype(float)), Sol(lp.k, lp.m, lp.x)])
     return LargeLP(frac, best, lp.rounds, len(ws), lp)
-
-
-class _SubProblem:
-    """A view of ``P`` restricted to some classes with other capacities (for sample LPs)."""
-
-    def __init__(self, P: Problem, classes: np.ndarray, cap: np.ndarray):
-        self.P, self.classes, self.cap = P, classes, cap
-
-    def view(self) -> Problem:
-        import dataclasses
-
-        P = self.P
-        c = self.classes
-        return dataclasses.replace(
-            P,
-            unit_cases=[],
-            unit_class=np.zeros(0, dtype=np.int64),
-            n=P.n[c],
-            A=P.A[c],
-            W=P.W[c],
-            E=P.E[c] & fits(P.A[c], P.cap),
-            cap=self.cap,
-            const=0.0,
-        )

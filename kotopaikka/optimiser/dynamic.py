@@ -32,27 +32,20 @@ import numpy as np
 from .greedy import greedy_units
 from .heuristic import Sol, fill_remaining, round_lp
 from .lp import ColumnLP, Prices, solve_lp
-from .problem import Problem, compile_problem, fits
+from .problem import Problem, compile_problem, subproblem
 from .solve import solve
 
 
 def _view(P: Problem, units: np.ndarray, cap: np.ndarray, W: np.ndarray | None = None) -> Problem:
     """The sub-problem of some units (no aggregation: unit == class) on capacity ``cap``."""
-    A = P.A[units]
-    E = P.E[units] & fits(A, cap)
-    return dataclasses.replace(
+    return subproblem(
         P,
+        P.A[units],
+        P.W[units] if W is None else W,
+        P.E[units],
+        cap,
         unit_cases=[P.unit_cases[u] for u in units],
-        unit_class=np.arange(len(units)),
-        n=np.ones(len(units)),
-        A=A,
-        W=P.W[units] if W is None else W,
-        E=E,
-        cap=cap,
-        const=0.0,
-        rho=0.0,
-        target=np.zeros(0),
-        locked_region_persons=np.zeros(0),
+        fairness=False,
     )
 
 
@@ -97,22 +90,13 @@ def potentials(
         return acc
     for _ in range(samples):
         fut = rng.choice(pool.U, n_future, replace=True)
-        A = np.concatenate([P.A[batch], pool.A[fut]])
-        W = np.concatenate([P.W[batch], pool.W[fut]])
-        E = np.concatenate([P.E[batch], pool.E[fut]])
-        V = dataclasses.replace(
+        V = subproblem(
             P,
-            unit_cases=[],
-            unit_class=np.arange(len(A)),
-            n=np.ones(len(A)),
-            A=A,
-            W=W,
-            E=E & fits(A, cap),
-            cap=cap,
-            const=0.0,
-            rho=0.0,
-            target=np.zeros(0),
-            locked_region_persons=np.zeros(0),
+            np.concatenate([P.A[batch], pool.A[fut]]),
+            np.concatenate([P.W[batch], pool.W[fut]]),
+            np.concatenate([P.E[batch], pool.E[fut]]),
+            cap,
+            fairness=False,
         )
         if not V.E.any():
             continue

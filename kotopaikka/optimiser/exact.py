@@ -94,8 +94,8 @@ def solve_reduced_mip(
     start = start_vector(P, mdl, kg, mg, incumbent)
     res = run_milp(mdl, integ, time_limit, gap=1e-9, start=start)
     mip_bound = None
-    if res.mip_dual_bound is not None and np.isfinite(res.mip_dual_bound):
-        mip_bound = -float(res.mip_dual_bound) + P.const
+    if np.isfinite(res.dual_bound):
+        mip_bound = -float(res.dual_bound) + P.const
     sol = None
     if res.x is not None:
         x = np.round(res.x[: mdl.ncol])
@@ -104,8 +104,8 @@ def solve_reduced_mip(
             val = P.evaluate_sparse(cand.k, cand.m, cand.cnt)
             if val > incumbent_value + 1e-9:
                 sol, incumbent_value = cand, val
-    optimal = res.status == 0
-    if res.status == 2:  # infeasible: no assignment beats the incumbent
+    optimal = res.status == "optimal"
+    if res.status == "infeasible":  # no assignment beats the incumbent
         bound = incumbent_value
         optimal = True
     elif optimal:
@@ -114,5 +114,4 @@ def solve_reduced_mip(
         bound = min(B.value, max(incumbent_value, mip_bound))
     else:
         bound = B.value
-    status = {0: "optimal", 1: "limit", 2: "infeasible"}.get(res.status, str(res.status))
-    return ExactOutcome(sol, bound, optimal, len(kg), status)
+    return ExactOutcome(sol, bound, optimal, len(kg), res.status)

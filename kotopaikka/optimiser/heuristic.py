@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import OptimizeResult
 
 from .lp import Bound, LPSolution, Prices, build_model, reduced_profit
 from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
@@ -341,6 +341,16 @@ def improve_with_mip(
     return complete_with_singles(P, families, B.prices)
 
 
+@dataclass
+class MilpResult:
+    """What HiGHS's MIP returned, for the minimisation model (``c @ x``) it was given."""
+
+    x: np.ndarray | None  # all variables (None: no feasible solution found)
+    objective: float | None  # c @ x (None without a solution)
+    dual_bound: float  # HiGHS's lower bound on c @ x (may be infinite)
+    status: Literal["optimal", "limit", "infeasible"]  # limit: a time or other limit
+
+
 def run_milp(
     mdl,
     integrality: np.ndarray,
@@ -348,12 +358,11 @@ def run_milp(
     *,
     gap: float = 1e-7,
     start: np.ndarray | None = None,
-) -> OptimizeResult:
+) -> MilpResult:
     """HiGHS's MIP (highspy) on a :class:`~kotopaikka.optimiser.lp.ModelArrays` model.
 
     ``start`` is a feasible solution (all variables) HiGHS starts from, so the result is never
-    worse than it. Returns ``x`` (``None`` if no solution), ``fun``, ``mip_dual_bound`` and
-    ``status`` (0 optimal, 1 limit reached, 2 infeasible), as SciPy's ``milp`` does.
+    worse than it.
     """
     import highspy
 
@@ -368,17 +377,20 @@ def run_milp(
         h.setSolution(sol)
     with quiet_native_output():
         h.run()
-    status = h.getModelStatus()
+    model_status = h.getModelStatus()
     info = h.getInfo()
     S = highspy.HighsModelStatus
-    code = 0 if status == S.kOptimal else (2 if status == S.kInfeasible else 1)
+    status = (
+        "optimal"
+        if model_status == S.kOptimal
+        else ("infeasible" if model_status == S.kInfeasible else "limit")
+    )
     has_x = info.primal_solution_status == 2  # feasible
-    x = np.asarray(h.getSolution().col_value) if has_x else None
-    return OptimizeResult(
-        x=x,
-        fun=info.objective_function_value if has_x else None,
-        mip_dual_bound=info.mip_dual_bound,
-        status=code,
+    return MilpResult(
+        x=np.asarray(h.getSolution().col_value) if has_x else None,
+        objective=info.objective_function_value if has_x else None,
+        dual_bound=info.mip_dual_bound,
+        status=status,
     )
 
 
@@ -394,13 +406,7 @@ def start_vector(P: Problem, mdl, col_k: np.ndarray, col_m: np.ndarray, sol: Sol
     ok = pos < len(key)
     ok[ok] = key[order][pos[ok]] == want[ok]
     x[order[pos[ok]]] = sol.cnt[ok]
-    if P.has_fairness and len(mdl.c) > mdl.ncol:
-        R = len(P.target)
+    if mdl.fair is not None:
         persons = np.bincount(col_m, weights=x[: mdl.ncol] * P.A[col_k, 0], minlength=P.M)
-        pr = P.region_persons(persons)
-        total = persons.sum()
-        zr = P.locked_region_persons - P.target * P.locked_persons
-        x[mdl.ncol : mdl.ncol + R] = pr
-        x[mdl.ncol + R] = total
-        x[mdl.ncol + R + 1 :] = np.abs(pr - P.target * total + zr)
+        mdl.fair.fill(x, P, persons)
     return x

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import OptimizeResult
 
 from .native import load_model, quiet_native_output, stacked_rows
 from .problem import Problem, fits
@@ -124,7 +123,7 @@ def lagrangian_bound(P: Problem, prices: Prices, *, want_second: bool = False) -
     finite = np.isfinite(P.cap)
     val = P.const + float(P.n @ best) + float((P.cap[finite] * prices.lam[finite]).sum())
     if P.has_fairness:
-        val += float(prices.mu @ (P.locked_region_persons - P.target * P.locked_persons))
+        val += float(prices.mu @ P.locked_deviation)
     return Bound(val, best, best_m, second, prices)
 
 
@@ -146,6 +145,57 @@ class LPSolution:
     bound_prices: Prices | None = None
 
 
+@dataclass(frozen=True)
+class FairnessLayout:
+    """Where :func:`build_model` puts the fairness variables and rows (the one definition).
+
+    Columns, after the ``ncol`` assignment columns: the persons placed in each target region
+    (free), all persons placed (free), the absolute deviation of each region (≥ 0, cost rho).
+    Rows, from ``first_row`` on (after the class and capacity rows): ``R`` rows
+    ``P_r − t_r T − dev_r ≤ −z_r``, then ``R`` rows ``−(P_r − t_r T) − dev_r ≤ z_r``, where
+    ``z_r`` is region r's deviation from the locked persons alone.
+    """
+
+    ncol: int
+    R: int
+    first_row: int
+
+    @property
+    def region(self) -> np.ndarray:
+        return self.ncol + np.arange(self.R)
+
+    @property
+    def total(self) -> int:
+        return self.ncol + self.R
+
+    @property
+    def deviation(self) -> np.ndarray:
+        return self.ncol + self.R + 1 + np.arange(self.R)
+
+    @property
+    def columns(self) -> int:
+        return 2 * self.R + 1
+
+    @property
+    def above_rows(self) -> slice:
+        """The rows that bound the deviation above the target."""
+        return slice(self.first_row, self.first_row + self.R)
+
+    @property
+    def below_rows(self) -> slice:
+        """The rows that bound the deviation below the target."""
+        return slice(self.first_row + self.R, self.first_row + 2 * self.R)
+
+    def fill(self, x: np.ndarray, P: Problem, persons_m: np.ndarray) -> None:
+        """Set the fairness variables of ``x`` to their values when ``persons_m`` persons
+        (locked ones not counted) go to each municipality."""
+        region_persons = P.region_persons(persons_m)
+        total = persons_m.sum()
+        x[self.region] = region_persons
+        x[self.total] = total
+        x[self.deviation] = np.abs(region_persons - P.target * total + P.locked_deviation)
+
+
 @dataclass
 class ModelArrays:
     """A restricted LP/MIP in array form (minimisation of ``c @ x``)."""
@@ -161,6 +211,7 @@ class ModelArrays:
     ncap: int  # capacity rows
     act: np.ndarray  # (M, D) which capacities have a row
     ncol: int  # assignment columns (the first ncol variables)
+    fair: FairnessLayout | None = None  # the fairness variables and rows, if the term is on
 
 
 def build_model(
@@ -172,8 +223,8 @@ def build_model(
     class_ub: np.ndarray,
 ) -> ModelArrays:
     """Rows: per class Σ_m x ≤ class_ub; per finite capacity Σ A x ≤ cap; with fairness the
-    deviation rows. ``col_k`` indexes ``classes``. Columns: x (≥ 0, ≤ n_k), then for fairness
-    P_r (free), T (free) and dev_r (≥ 0, cost rho)."""
+    deviation rows. ``col_k`` indexes ``classes``. Columns: x (≥ 0, ≤ n_k), then with fairness
+    the variables of :class:`FairnessLayout` (``ModelArrays.fair``)."""
     kg = classes[col_k]
     ncol = len(kg)
     nk = len(classes)
@@ -193,45 +244,44 @@ def build_model(
         cols_i.append(np.flatnonzero(ok))
         vals.append(A[ok, d])
     nfair = 0
-    fair = P.has_fairness
     R = len(P.target)
-    nx = ncol + (2 * R + 1 if fair else 0)
+    fair = FairnessLayout(ncol, R, nk + ncap) if P.has_fairness else None
+    nx = ncol + (fair.columns if fair else 0)
     c = np.concatenate([-P.W[kg, col_m], np.zeros(nx - ncol)])
     b_ub = np.concatenate([class_ub, np.maximum(cap[act], 0.0)])
     lb = np.zeros(nx)
     ub = np.concatenate([P.n[kg], np.full(nx - ncol, np.inf)])
     A_eq = b_eq = None
     if fair:
-        pr, tv, dv = ncol, ncol + R, ncol + R + 1
-        c[dv : dv + R] = P.rho
+        c[fair.deviation] = P.rho
         s = A[:, 0]
         reg = P.region[col_m]
         has = reg >= 0
         # equality rows: P_r - Σ s x (over columns in r) = 0 ; T - Σ s x = 0
         er = np.concatenate([reg[has], np.full(ncol, R), np.arange(R), [R]])
-        ec = np.concatenate([np.flatnonzero(has), np.arange(ncol), pr + np.arange(R), [tv]])
+        ec = np.concatenate([np.flatnonzero(has), np.arange(ncol), fair.region, [fair.total]])
         ev = np.concatenate([-s[has], -s, np.ones(R), [1.0]])
         A_eq = sp.csr_matrix((ev, (er, ec)), shape=(R + 1, nx))
         b_eq = np.zeros(R + 1)
         # deviation rows: ±(P_r - t_r T) - dev_r <= ∓(lrp_r - t_r lp)
-        base = nk + ncap
-        zr = P.locked_region_persons - P.target * P.locked_persons
-        for sign, off in ((1.0, 0), (-1.0, R)):
-            rows_i.append(base + off + np.repeat(np.arange(R), 3))
+        zr = P.locked_deviation
+        for sign, rows in ((1.0, fair.above_rows), (-1.0, fair.below_rows)):
+            rows_i.append(np.repeat(np.arange(rows.start, rows.stop), 3))
             cols_i.append(
-                np.column_stack([pr + np.arange(R), np.full(R, tv), dv + np.arange(R)]).ravel()
+                np.column_stack([fair.region, np.full(R, fair.total), fair.deviation]).ravel()
             )
             vals.append(
                 np.column_stack([np.full(R, sign), -sign * P.target, np.full(R, -1.0)]).ravel()
             )
         b_ub = np.concatenate([b_ub, -zr, zr])
         nfair = 2 * R
-        lb[pr : pr + R + 1] = -np.inf
+        lb[fair.region] = -np.inf
+        lb[fair.total] = -np.inf
     A_ub = sp.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows_i), np.concatenate(cols_i))),
         shape=(nk + ncap + nfair, nx),
     )
-    return ModelArrays(c, A_ub, b_ub, A_eq, b_eq, lb, ub, nk, ncap, act, ncol)
+    return ModelArrays(c, A_ub, b_ub, A_eq, b_eq, lb, ub, nk, ncap, act, ncol, fair)
 
 
 class ColumnLP:
@@ -357,7 +407,7 @@ class ColumnLP:
         finite = np.isfinite(self.cap)
         lag = P.const + best_sum[0] + float((self.cap[finite] * prices.lam[finite]).sum())
         if P.has_fairness:
-            lag += float(prices.mu @ (P.locked_region_persons - P.target * P.locked_persons))
+            lag += float(prices.mu @ P.locked_deviation)
         return added, worst[0], lag
 
     # -------------------------------------------------------------- the LP model
@@ -367,7 +417,8 @@ class ColumnLP:
         :data:`IPM_WHEN_ADDED` of the columns continues from the last basis (simplex, a few
         iterations); larger additions, and models above :data:`CROSSOVER_MAX_COLUMNS`
         columns, are solved by the interior point method.
-        Returns (result with ``x``/``fun``, class-row duals, prices)."""
+        Returns (the values of the x columns, the objective ``c @ x`` of the restricted LP,
+        class-row duals, prices)."""
         P = self.P
         nk, R, D = len(self.classes), len(P.target), P.A.shape[1]
         have = self._in_highs
@@ -376,8 +427,7 @@ class ColumnLP:
         )
         if self._h is None:
             if len(mdl.c) == 0:  # nothing can be placed: the LP is empty
-                res = OptimizeResult(x=np.zeros(0), fun=0.0, status=0)
-                return res, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
+                return np.zeros(0), 0.0, np.zeros(nk), Prices(np.zeros((P.M, D)), np.zeros(R))
             ub = mdl.ub.copy()
             ub[: mdl.ncol] = np.inf  # x <= n_k is implied by the class row; keep duals on rows
             self._h = load_model(mdl, col_upper=ub)
@@ -416,16 +466,15 @@ class ColumnLP:
         sol = h.getSolution()
         col = np.asarray(sol.col_value)
         y = -np.asarray(sol.row_dual)[: mdl.A_ub.shape[0]]
-        res = OptimizeResult(x=col[self._hcol], fun=h.getInfo().objective_function_value, status=0)
         u = np.maximum(y[:nk], 0.0)
         lam = np.zeros((P.M, D))
         lam[mdl.act] = np.maximum(y[nk : nk + mdl.ncap], 0.0)
         mu = np.zeros(R)
-        if P.has_fairness:
-            alpha = y[nk + mdl.ncap : nk + mdl.ncap + R]
-            beta = y[nk + mdl.ncap + R :]
+        if mdl.fair is not None:
+            alpha = y[mdl.fair.above_rows]
+            beta = y[mdl.fair.below_rows]
             mu = np.clip(beta - alpha, -P.rho, P.rho)
-        return res, u, Prices(lam, mu)
+        return col[self._hcol], h.getInfo().objective_function_value, u, Prices(lam, mu)
 
     def solve(
         self,
@@ -448,17 +497,17 @@ class ColumnLP:
             t_round = time.perf_counter()
             left = None if time_limit is None else time_limit - (t_round - t0)
             try:
-                res, u, prices = self._solve_restricted(left)
+                x_cols, fun, u, prices = self._solve_restricted(left)
             except LPTimeout:
                 if last is None:  # not even the first restricted LP finished in time
                     return self._unsolved()
-                res, u, prices, solved, lp_value = last  # the last round that finished
+                x_cols, u, prices, solved, lp_value = last  # the last round that finished
                 rounds -= 1
                 break
             solved = len(self.col_k)  # columns of this LP (pricing appends more)
             added, worst, lag = self._price(prices, u)
-            lp_value = -float(res.fun) + self.P.const
-            last = (res, u, prices, solved, lp_value)
+            lp_value = -float(fun) + self.P.const
+            last = (x_cols, u, prices, solved, lp_value)
             if lag < best_bound:
                 best_bound, best_prices = lag, prices
             if self.verbose:
@@ -477,7 +526,7 @@ class ColumnLP:
                 time_limit is not None and (now - t0) + 0.5 * (now - t_round) > time_limit
             ):  # the next round would probably not finish in time
                 break
-        x = np.asarray(res.x[:solved])
+        x = np.asarray(x_cols[:solved])
         keep = x > 1e-9
         if proven:
             best_bound, best_prices = min(best_bound, lp_value), prices

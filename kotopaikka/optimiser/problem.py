@@ -61,6 +61,11 @@ class Problem:
         return self.rho > 0 and len(self.target) > 0
 
     @property
+    def locked_deviation(self) -> np.ndarray:
+        """(R,) each target region's persons minus its share, counting the locked ones only."""
+        return self.locked_region_persons - self.target * self.locked_persons
+
+    @property
     def sizes(self) -> np.ndarray:
         return self.A[:, PERSONS]
 
@@ -111,6 +116,46 @@ def fits(A: np.ndarray, cap: np.ndarray) -> np.ndarray:
         if np.any(need > 0):
             ok &= ~(need[:, None] > cap[None, :, d] + 1e-9)
     return ok
+
+
+def subproblem(
+    P: Problem,
+    A: np.ndarray,
+    W: np.ndarray,
+    E: np.ndarray,
+    cap: np.ndarray,
+    *,
+    n: np.ndarray | None = None,
+    fit_cap: np.ndarray | None = None,
+    unit_cases: list[np.ndarray] | None = None,
+    fairness: bool = True,
+) -> Problem:
+    """Another problem on ``P``'s municipalities: classes with the rows ``A``, ``W``, ``E``
+    (``n`` units each, default one) and capacity ``cap``, for sample LPs, batches and sampled
+    futures.
+
+    A pair stays allowed only if its demand fits ``fit_cap`` (default ``cap``). The locked
+    assignments' value is not counted (``const`` 0). With ``unit_cases`` (case indices of each
+    row) every row is one unit; without, the problem has classes but no units. ``fairness``
+    False drops the fairness term.
+    """
+    import dataclasses
+
+    extra = {}
+    if not fairness:
+        extra = {"rho": 0.0, "target": np.zeros(0), "locked_region_persons": np.zeros(0)}
+    return dataclasses.replace(
+        P,
+        unit_cases=[] if unit_cases is None else unit_cases,
+        unit_class=np.arange(len(A)) if unit_cases is not None else np.zeros(0, dtype=np.int64),
+        n=np.ones(len(A)) if n is None else n,
+        A=A,
+        W=W,
+        E=E & fits(A, cap if fit_cap is None else fit_cap),
+        cap=cap,
+        const=0.0,
+        **extra,
+    )
 
 
 def compile_problem(inst: Instance, *, aggregate: bool = True) -> Problem:
