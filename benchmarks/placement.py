@@ -38,6 +38,8 @@ PLAN = {
     100000: (60.0, None),
 }
 QUICK_PLAN = {150: (10.0, (5.0, 20.0)), 1000: (10.0, (5.0, 20.0))}
+#: The test suite's run: every stage of the script on small instances, in about half a minute.
+SMOKE_PLAN = {60: (3.0, (1.0, 2.0)), 200: (3.0, (1.0, 2.0))}
 SKIP_REASON = (
     "not run: the textbook model has one binary variable per allowed pair ({pairs:,}); "
     "at 3,000 cases PuLP needed {build:.0f} s just to build and hand over "
@@ -358,6 +360,7 @@ def run_child(kind: str, *args) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes (the test suite's run)")
     ap.add_argument("--worker", nargs="+")
     ap.add_argument("--out", default=str(RESULTS / "placement.json"))
     args = ap.parse_args()
@@ -371,13 +374,14 @@ def main() -> int:
     from kotopaikka.optimiser.outcome import default_model
 
     t_start = time.perf_counter()
-    plan = QUICK_PLAN if args.quick else PLAN
+    plan = SMOKE_PLAN if args.smoke else QUICK_PLAN if args.quick else PLAN
     report: dict = {
         "synthetic": True,
         "note": "SYNTHETIC instances on the real 308 municipalities; see docs/performance.md",
         "machine": machine(),
         "seed": SEED,
-        "command": "python benchmarks/placement.py" + (" --quick" if args.quick else ""),
+        "command": "python benchmarks/placement.py"
+        + (" --smoke" if args.smoke else " --quick" if args.quick else ""),
     }
     t0 = time.perf_counter()
     model = default_model(seed=SEED)
@@ -415,7 +419,7 @@ def main() -> int:
         row["references"] = refs
         sizes.append(row)
     report["sizes"] = sizes
-    dyn = (400, 10, 1, 2) if args.quick else (1500, 26, 2, 3)
+    dyn = (150, 4, 1, 1) if args.smoke else (400, 10, 1, 2) if args.quick else (1500, 26, 2, 3)
     report["dynamic"] = run_child("dynamic", *dyn)
     report["total_s"] = round(time.perf_counter() - t_start, 1)
     out = Path(args.out)

@@ -1,4 +1,4 @@
-"""The benchmark script's quick run: it finishes and writes what docs/performance.md reports.
+"""The benchmark script's smoke run (``--smoke``, every stage on small instances): it finishes and writes what docs/performance.md reports.
 
 The script is run as a user runs it (a subprocess, its own child processes), with ``--out``
 in a temporary directory: the committed ``benchmarks/results/`` is never written.
@@ -52,24 +52,23 @@ REFERENCE_FIELDS = {
 POLICIES = ("fcfs", "batch", "potentials", "hindsight")
 
 
-def _quick_plan() -> dict:
+def _smoke_plan() -> dict:
     spec = importlib.util.spec_from_file_location("placement_benchmark", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # defines the plans; main() runs only as a script
-    return module.QUICK_PLAN
+    return module.SMOKE_PLAN
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-@pytest.mark.slow
-def test_quick_benchmark_writes_the_documented_fields(tmp_path):
-    plan = _quick_plan()
+def test_smoke_benchmark_writes_the_documented_fields(tmp_path):
+    plan = _smoke_plan()
     out = tmp_path / "placement.json"
     committed = _snapshot(RESULTS)
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+        [sys.executable, str(SCRIPT), "--smoke", "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -81,7 +80,7 @@ def test_quick_benchmark_writes_the_documented_fields(tmp_path):
 
     rep = json.loads(out.read_text(encoding="utf-8"))
     assert rep["synthetic"] is True and "SYNTHETIC" in rep["note"]
-    assert rep["command"].endswith("--quick")
+    assert rep["command"].endswith("--smoke")
     assert {"machine", "seed", "outcome_model", "total_s"} <= rep.keys()
     assert {"auc", "brier", "expected_calibration_error", "n_train"} <= rep["outcome_model"].keys()
 

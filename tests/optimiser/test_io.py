@@ -20,6 +20,7 @@ from kotopaikka.optimiser.io import (
     instance_to_dict,
     load_instance,
     load_schema,
+    semantic_issues,
 )
 from kotopaikka.optimiser.synthetic import SYNTHETIC_NOTE, generate_instance
 
@@ -180,6 +181,14 @@ def test_target_shares_and_regions():
     assert one(refused(d), "bad_target_shares")
     d["regions"] = [{"code": "77", "target_share": 0.1}]
     assert one(refused(d), "unknown_region").item == "region 77"
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_generated_fairness_targets_are_accepted(seed):
+    """The generator's target shares once added up to 1.0001 (seed 7, rounded to nearest)."""
+    inst = generate_instance(40, seed=seed, fairness_targets=True)
+    assert sum(r.target_share for r in inst.regions) <= 1
+    assert semantic_issues(inst) == []
 
 
 def test_error_report_lists_all_issues():
