@@ -252,7 +252,8 @@ def single_threaded_numerics():
     partial sums. With the machine's default thread count the same seed gave a model of AUC
     0.7718 and, with one thread, 0.7717, so the benchmark instances (whose scores come from
     the model) changed with the machine. Training is a few seconds, so one thread costs
-    little and makes the model the same everywhere.
+    little and makes the model independent of the thread count (a different CPU or BLAS build
+    can still round differently; that is not tested).
     """
     from threadpoolctl import threadpool_limits
 

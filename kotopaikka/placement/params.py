@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kotopaikka.registry.models import Region
 
@@ -34,19 +35,28 @@ EMERGENCY_VALUES = {"yes": True, "true": True, "no": False, "false": False}
 
 
 def _region_choices() -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in Region.objects.all()]
+    return [("", _("All regions"))] + [(r.code, r.name) for r in Region.objects.all()]
 
 
-class _QueueParams(forms.Form):
-    """The queue's filters as query parameters; every one is optional, and an empty value
-    means "any" (an empty `status` too: all statuses; a missing one: waiting cases)."""
+class QueueFilterForm(forms.Form):
+    """The queue's filters as query parameters, and the filter form of the queue page (rendered
+    by `_form_fields.html`). Every filter is optional and an empty value means "any"; a missing
+    `status` means waiting cases (see `queue_filter_form`)."""
 
-    status = forms.ChoiceField(choices=PlacementCase.Status.choices, required=False)
-    region = forms.ChoiceField(choices=_region_choices, required=False)
-    nationality = forms.CharField(max_length=3, required=False)
-    need = forms.ChoiceField(choices=Need.choices, required=False)
-    emergency = forms.CharField(required=False)
-    min_days = forms.IntegerField(min_value=0, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=PlacementCase.Status.choices, required=False
+    )
+    region = forms.ChoiceField(
+        label=_("Ties or wishes in region"), choices=_region_choices, required=False
+    )
+    nationality = forms.CharField(label=_("Nationality"), max_length=3, required=False)
+    need = forms.ChoiceField(label=_("Need"), choices=[("", "–"), *Need.choices], required=False)
+    emergency = forms.CharField(
+        label=_("Emergency"),
+        required=False,
+        widget=forms.Select(choices=[("", "–"), ("yes", _("yes")), ("no", _("no"))]),
+    )
+    min_days = forms.IntegerField(label=_("Waiting at least (days)"), min_value=0, required=False)
 
     def clean_emergency(self) -> bool | None:
         value = self.cleaned_data["emergency"]
@@ -61,18 +71,27 @@ class _QueueParams(forms.Form):
         return EMERGENCY_VALUES[value.lower()]
 
 
-def queue_filters(params: Mapping[str, str]) -> QueueFilters:
-    """The queue filters from `?status=&region=&nationality=&need=&emergency=&min_days=`.
+def queue_filter_form(params: Mapping[str, str]) -> QueueFilterForm:
+    """The filter form bound to the query parameters; a missing `status` is "waiting" (an
+    empty one: all statuses), so that the page shows it selected."""
+    data = {key: params.get(key) for key in params}
+    data.setdefault("status", PlacementCase.Status.WAITING)
+    return QueueFilterForm(data)
+
+
+def queue_filters(params: Mapping[str, str] | QueueFilterForm) -> QueueFilters:
+    """The queue filters from `?status=&region=&nationality=&need=&emergency=&min_days=` (or
+    from the form `queue_filter_form` made of them).
 
     An invalid value is a `ValidationError` keyed by the parameter's name, in the user's
     language: the page shows it at the filter (400), the API answers 400 with it.
     """
-    form = _QueueParams(params)
+    form = params if isinstance(params, QueueFilterForm) else queue_filter_form(params)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     d = form.cleaned_data
     return QueueFilters(
-        status=d["status"] if "status" in params else PlacementCase.Status.WAITING,
+        status=d["status"],
         region=d["region"],
         nationality=d["nationality"].upper(),
         need=d["need"],

@@ -31,15 +31,16 @@ from .forms import (
 )
 from .maps import free_places_map, region_bars
 from .models import DIMENSION_LABELS, Need, PlacementCase
-from .params import int_or_none, queue_filters, year_param
+from .params import int_or_none, queue_filter_form, queue_filters, year_param
 
 
 @requires(Op.CASE_LIST)
 def queue(request: HttpRequest) -> HttpResponse:
+    form = queue_filter_form(request.GET)
     try:
-        filters = queue_filters(request.GET)
-    except ValidationError as error:  # shown at the filters, like the API's 400
-        filters, errors = selectors.QueueFilters(), error.message_dict
+        filters = queue_filters(form)
+    except ValidationError as error:  # shown at the filters (the form's errors), like the API's
+        errors = error.message_dict
         cases, figures = [], None
     else:
         errors = {}
@@ -50,11 +51,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "cases": cases,
             "figures": figures,
-            "filters": filters,
+            "filter_form": form,
             "filter_errors": errors,
-            "regions": Region.objects.all(),
-            "needs": Need.choices,
-            "statuses": PlacementCase.Status.choices,
             "can_create": can(request.actor, Op.CASE_CREATE),
             "can_import": can(request.actor, Op.CASE_IMPORT),
             "can_run": can(request.actor, Op.OPTIMISER_RUN),

@@ -4,6 +4,7 @@ so they list the same cases and refuse the same invalid values with the same mes
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -91,3 +92,14 @@ def test_an_invalid_filter_is_the_same_400_on_the_page_and_in_the_api(
     from kotopaikka.audit.models import AuditEvent
 
     assert not AuditEvent.objects.filter(seq__gt=before).exists()  # no cases were read
+
+
+def test_an_invalid_filter_is_marked_for_screen_readers(cases, uusimaa_officer, client_for):
+    """The filters are drawn by the shared `_form_fields.html`: the invalid field says so and
+    points at its message (Django sets `aria-describedby`, the template gives the id)."""
+    html = _page(client_for(uusimaa_officer), "?min_days=abc").content.decode()
+    field = re.search(r"<input[^>]*name=\"min_days\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in field
+    target = re.search(r'aria-describedby="([^"]+)"', field).group(1)
+    assert re.search(rf'id="{target}">\s*<p class="kp-field-error">', html)
+    assert 'name="status"' in html and '<option value="waiting" selected>' in html
