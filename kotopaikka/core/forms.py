@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+#: The HTML date input's value format (RFC 3339 full-date), whatever the user's language.
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """The project's one date widget: a browser date picker whose value is `YYYY-MM-DD`.
+
+    Why not Django's `DateInput(attrs={"type": "date"})`: it renders the value in the active
+    locale's format (`02.03.2011` in Finnish), which the browser's date input rejects and shows
+    empty, so saving an untouched form erased the stored date. The browser shows the date in
+    the user's own format anyway; the value attribute must be ISO. (Django accepts ISO input in
+    every locale: `get_format` always adds it to `DATE_INPUT_FORMATS`.)
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
 
 
 def split_codes(text: str) -> list[str]:

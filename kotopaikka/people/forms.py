@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kotopaikka.core.forms import ServiceErrorsMixin, split_codes
+from kotopaikka.core.forms import DateInput, ServiceErrorsMixin, split_codes
 
 from .identifiers import IdentifierKind
 from .models import HouseholdMember, Person, PersonLanguage
@@ -30,7 +30,7 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         ),
     )
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), required=False, widget=DateInput()
     )
     birth_date_precision = forms.ChoiceField(
         label=_("Precision of date of birth"),

@@ -336,6 +336,9 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
         person.save(update_fields=[*scalar, "updated_at"])
         _write_children(person, clean, changed)
         _timeline(person, actor, PersonEvent.Kind.UPDATED, sorted(changed))
+        # Which fields lost their value (names only, never the values): an edit that empties
+        # a field is what `list_cleared_dates` puts before a person to review.
+        cleared = sorted(n for n in changed if getattr(current, n) and not getattr(clean.data, n))
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -343,6 +346,7 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
             object_id=person.pk,
             person_id=person.pk,
             fields=sorted(changed),
+            detail={"cleared": cleared},
         )
     return person
 

@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kotopaikka.core.forms import ServiceErrorsMixin, split_codes
+from kotopaikka.core.forms import DateInput, ServiceErrorsMixin, split_codes
 from kotopaikka.optimiser.model import DIMENSIONS
 
-from .models import DIMENSION_LABELS, Need, PlacementCase, Proposal
+from .models import DIMENSION_LABELS, Need, PlacementAgreement, PlacementCase, Proposal
 from .services import CaseData, MemberData
 
 #: yes/no in the three languages of the form
@@ -40,7 +40,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         label=_("Wished municipalities"), required=False, help_text=_("Municipality codes.")
     )
     available_from = forms.DateField(
-        label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Available from"), required=False, widget=DateInput()
     )
     linked_group = forms.CharField(label=_("Linked cases"), required=False, max_length=40)
     members = forms.CharField(
@@ -109,7 +109,7 @@ class ImportForm(forms.Form):
 class ProposeForm(forms.Form):
     municipality = forms.CharField(label=_("Municipality code"), max_length=3)
     deadline = forms.DateField(
-        label=_("Decision due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Decision due"), required=False, widget=DateInput()
     )
 
 
@@ -129,7 +129,7 @@ class DecisionForm(forms.Form):
 
 class DateForm(forms.Form):
     date = forms.DateField(
-        label=_("Date"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"), initial=dt.date.today, widget=DateInput()
     )
 
 
@@ -140,10 +140,10 @@ class SelfMoveForm(DateForm):
 class AgreementForm(ServiceErrorsMixin, forms.Form):
     municipality = forms.CharField(label=_("Municipality code"), max_length=3)
     valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid from"), widget=DateInput()
     )
     valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid until"), required=False, widget=DateInput()
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     services = forms.MultipleChoiceField(
@@ -157,8 +157,23 @@ class AgreementForm(ServiceErrorsMixin, forms.Form):
     wellbeing_county_consulted_on = forms.DateField(
         label=_("Wellbeing services county consulted on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
+
+    @classmethod
+    def initial_from(cls, agreement: PlacementAgreement, year: int) -> dict:
+        """The form filled with a stored agreement and its places for `year` (revising it)."""
+        row = next((y for y in agreement.years.all() if y.year == year), None)
+        return {
+            "municipality": agreement.municipality.code,
+            "valid_from": agreement.valid_from,
+            "valid_until": agreement.valid_until,
+            "year": year,
+            "services": list(agreement.services),
+            "accepts_emergency_cases": agreement.accepts_emergency_cases,
+            "wellbeing_county_consulted_on": agreement.wellbeing_county_consulted_on,
+            **({d: getattr(row, d) for d in DIMENSIONS} if row else {}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

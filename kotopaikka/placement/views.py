@@ -267,9 +267,18 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.AGREEMENT_MANAGE)
 def agreement_edit(request: HttpRequest) -> HttpResponse:
-    form = AgreementForm(
-        request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year}
-    )
+    """A new agreement, or (`?agreement=<id>`) a revision of a stored one, prefilled with it
+    and its places for `?year=` (default: this year)."""
+    initial = {"year": timezone.localdate().year}
+    agreement_id = int_or_none(request.GET.get("agreement"))
+    if agreement_id is not None:
+        agreement, _history = selectors.agreement_get(
+            actor=request.actor, agreement_id=agreement_id
+        )
+        initial = AgreementForm.initial_from(
+            agreement, year_param(request.GET.get("year"))
+        )
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -352,7 +361,13 @@ def _usage_csv(rows, year: int) -> HttpResponse:
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement, history = selectors.agreement_get(actor=request.actor, agreement_id=agreement_id)
     return render(
-        request, "placement/agreement_detail.html", {"agreement": agreement, "history": history}
+        request,
+        "placement/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "history": history,
+            "can_manage": can(request.actor, Op.AGREEMENT_MANAGE),
+        },
     )
 
 
