@@ -29,9 +29,7 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
             "One per line, optionally followed by | and the ISO 15924 script, e.g. محمد | Arab."
         ),
     )
-    date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=DateInput()
-    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     birth_date_precision = forms.ChoiceField(
         label=_("Precision of date of birth"),
         choices=Person.BirthDatePrecision.choices,

@@ -39,9 +39,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
     wishes = forms.CharField(
         label=_("Wished municipalities"), required=False, help_text=_("Municipality codes.")
     )
-    available_from = forms.DateField(
-        label=_("Available from"), required=False, widget=DateInput()
-    )
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=DateInput())
     linked_group = forms.CharField(label=_("Linked cases"), required=False, max_length=40)
     members = forms.CharField(
         label=_("Members"),
@@ -108,9 +106,7 @@ class ImportForm(forms.Form):
 
 class ProposeForm(forms.Form):
     municipality = forms.CharField(label=_("Municipality code"), max_length=3)
-    deadline = forms.DateField(
-        label=_("Decision due"), required=False, widget=DateInput()
-    )
+    deadline = forms.DateField(label=_("Decision due"), required=False, widget=DateInput())
 
 
 class DecisionForm(forms.Form):
@@ -128,9 +124,7 @@ class DecisionForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"), initial=dt.date.today, widget=DateInput()
-    )
+    date = forms.DateField(label=_("Date"), initial=dt.date.today, widget=DateInput())
 
 
 class SelfMoveForm(DateForm):
@@ -139,12 +133,8 @@ class SelfMoveForm(DateForm):
 
 class AgreementForm(ServiceErrorsMixin, forms.Form):
     municipality = forms.CharField(label=_("Municipality code"), max_length=3)
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=DateInput()
-    )
-    valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=DateInput()
-    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     services = forms.MultipleChoiceField(
         label=_("Services offered"),

@@ -275,9 +275,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
         agreement, _history = selectors.agreement_get(
             actor=request.actor, agreement_id=agreement_id
         )
-        initial = AgreementForm.initial_from(
-            agreement, year_param(request.GET.get("year"))
-        )
+        initial = AgreementForm.initial_from(agreement, year_param(request.GET.get("year")))
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
