@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from kotopaikka.access.api_actor import ROLE_HEADER
 from kotopaikka.access.models import RoleAssignment
 from kotopaikka.access.policy import Actor
 from kotopaikka.access.roles import Role
@@ -20,7 +21,6 @@ from kotopaikka.registry.models import Organisation
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "api-user-passphrase-2026"
-ROLE_HEADER = "X-Kotopaikka-Role"
 
 
 def _post_json(client: Client, url: str, data: dict, **kwargs):

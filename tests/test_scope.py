@@ -228,7 +228,7 @@ def test_in_scope_or_404_returns_the_row_or_audits_a_404(
 ):
     """The one helper behind every "in scope, or an audited 404": an instance, or just the pk
     from a values_list; malformed, missing and out-of-scope ids all answer the same 404."""
-    from kotopaikka.core.scope import in_scope_or_404
+    from kotopaikka.access.scope import in_scope_or_404
     from kotopaikka.people.errors import PersonNotFound
 
     person = make_person(helsinki_worker)

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+# One definition of `can` and `require`, in core; re-exported as the policy's own.
+from kotopaikka.core.operations import can as can
+from kotopaikka.core.operations import require as require
 from kotopaikka.registry.models import Organisation, RegionalAuthority
 
 from .models import RoleAssignment, User
@@ -37,6 +40,10 @@ class Actor:
     @property
     def person_view(self) -> PersonView:
         return ROLE_PERSON_VIEW.get(self.role, PersonView.NONE)
+
+    def may(self, op: Op) -> bool:
+        """May this actor perform `op` at all (`core.operations.can` asks this)?"""
+        return op in ROLE_OPERATIONS.get(self.role, frozenset())
 
 
 class NoRoleError(PermissionDenied):
@@ -80,46 +87,6 @@ def resolve_actor(user: User, assignment_id: int | str | None = None) -> Actor |
     return Actor(user, first) if first else None
 
 
-def can(actor: Actor | None, op: Op) -> bool:
-    """May the actor perform the operation at all (before row scope is applied)?"""
-    return actor is not None and op in ROLE_OPERATIONS.get(actor.role, frozenset())
-
-
-def require(actor: Actor | None, op: Op) -> Actor:
-    """Raise PermissionDenied unless the actor may perform the operation."""
-    if not can(actor, op):
-        raise PermissionDenied(op.value)
-    assert actor is not None
-    return actor
-
-
-def person_scope_q(actor: Actor | None) -> Q:
-    """Row filter on `people.Person` for the persons this actor may see.
-
-    * municipal staff: persons whose case is with their municipality;
-    * regional authority: persons with a municipality in its area, or whose case it holds;
-    * reception centre: its residents;
-    * KEHA: persons with a municipality of residence (what compensation needs; the field set
-      is limited separately by `PersonView.COMPENSATION`);
-    * ministry and system administrators: nobody (aggregates and pseudonyms only).
-    """
-    nobody = Q(pk__in=[])
-    if actor is None or actor.person_view is PersonView.NONE:
-        return nobody
-    org = actor.organisation
-    kind = org.kind
-    if kind == Organisation.Kind.MUNICIPALITY:
-        return Q(municipality_id=org.municipality_id)
-    if kind == Organisation.Kind.REGIONAL_AUTHORITY:
-        area = org.municipalities_in_area().values("pk")
-        return Q(regional_authority_id=org.pk) | Q(municipality_id__in=area)
-    if kind == Organisation.Kind.RECEPTION_CENTRE:
-        return Q(reception_centre_id=org.pk)
-    if kind == Organisation.Kind.KEHA:
-        return Q(municipality__isnull=False)
-    return nobody
-
-
 #: The roles through which each kind of organisation takes part in placement work.
 _PLACEMENT_ROLES: dict[str, tuple[str, ...]] = {
     Organisation.Kind.REGIONAL_AUTHORITY: (Role.PLACEMENT_OFFICER,),
@@ -128,62 +95,10 @@ _PLACEMENT_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _placement_party(actor: Actor | None) -> str | None:
+def placement_party(actor: Actor | None) -> str | None:
     """The kind of organisation the actor takes part in placement work for (a regional
     authority, a municipality or a reception centre), or None for anyone else."""
     if actor is None:
         return None
     kind = actor.organisation.kind
     return kind if actor.role in _PLACEMENT_ROLES.get(kind, ()) else None
-
-
-def case_scope_q(actor: Actor | None) -> Q:
-    """Row filter on `placement.PlacementCase` for the cases this actor may see.
-
-    * regional authority: the cases it holds;
-    * municipality: cases proposed to it (anonymised data only until it accepts), and cases
-      that arrived or moved there;
-    * reception centre: its own residents' applications;
-    * everyone else: none (the ministry sees aggregates on the dashboard).
-    """
-    party = _placement_party(actor)
-    if party == Organisation.Kind.REGIONAL_AUTHORITY:
-        return Q(regional_authority_id=actor.organisation.pk)
-    if party == Organisation.Kind.MUNICIPALITY:
-        municipality_id = actor.organisation.municipality_id
-        return (
-            Q(proposals__municipality_id=municipality_id)
-            | Q(arrival__municipality_id=municipality_id)
-            | Q(self_arranged_move__municipality_id=municipality_id)
-        )
-    if party == Organisation.Kind.RECEPTION_CENTRE:
-        return Q(reception_centre_id=actor.organisation.pk)
-    return Q(pk__in=[])
-
-
-def proposal_scope_q(actor: Actor | None) -> Q:
-    """Row filter on `placement.Proposal` for the proposals this actor may see and act on.
-
-    * regional authority: proposals of the cases it holds;
-    * municipality: proposals to it (not those of the same case to other municipalities);
-    * reception centre: proposals of its own residents' cases;
-    * everyone else: none.
-
-    Which of them an actor may decide, withdraw and so on is the operation's check (`can`).
-    """
-    party = _placement_party(actor)
-    if party == Organisation.Kind.REGIONAL_AUTHORITY:
-        return Q(case__regional_authority_id=actor.organisation.pk)
-    if party == Organisation.Kind.MUNICIPALITY:
-        return Q(municipality_id=actor.organisation.municipality_id)
-    if party == Organisation.Kind.RECEPTION_CENTRE:
-        return Q(case__reception_centre_id=actor.organisation.pk)
-    return Q(pk__in=[])
-
-
-def run_scope_q(actor: Actor | None) -> Q:
-    """Row filter on `placement.OptimiserRun`: a run names the cases of one regional
-    authority and where they would go, so only that authority's placement officers see it."""
-    if _placement_party(actor) != Organisation.Kind.REGIONAL_AUTHORITY:
-        return Q(pk__in=[])
-    return Q(regional_authority_id=actor.organisation.pk)

@@ -1,4 +1,5 @@
-"""Roles, operations and which role may do what: the one place that decides.
+"""Roles and which role may do which operation (`core.operations.Op`): the one place that
+decides.
 
 Views, API handlers and selectors never test role names themselves; they ask `policy.can()`
 for an operation, and selectors ask `scope` for the rows an actor may see.
@@ -11,6 +12,7 @@ from enum import StrEnum
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kotopaikka.core.operations import Op
 from kotopaikka.registry.models import Organisation
 
 
@@ -22,37 +24,6 @@ class Role(models.TextChoices):
     COMPENSATION_HANDLER = "compensation_handler", _("compensation handler")
     MINISTRY_ANALYST = "ministry_analyst", _("ministry analyst")
     SYSTEM_ADMIN = "system_admin", _("system administrator")
-
-
-class Op(StrEnum):
-    """Operations that permissions are granted for."""
-
-    PERSON_LIST = "person.list"
-    PERSON_VIEW = "person.view"
-    PERSON_CREATE = "person.create"
-    PERSON_UPDATE = "person.update"
-    PERSON_DELETE = "person.delete"
-    PERSON_VIEW_ACCESS_LOG = "person.view_access_log"
-    PERSON_LIST_PSEUDONYMISED = "person.list_pseudonymised"
-    REPORTS_VIEW = "reports.view"
-    REGISTRY_VIEW = "registry.view"
-    REGISTRY_MANAGE = "registry.manage"
-    USERS_MANAGE = "users.manage"
-    AUDIT_VERIFY = "audit.verify"
-    CASE_LIST = "case.list"
-    CASE_VIEW = "case.view"
-    CASE_CREATE = "case.create"
-    CASE_IMPORT = "case.import"
-    PROPOSAL_CREATE = "proposal.create"
-    PROPOSAL_WITHDRAW = "proposal.withdraw"
-    PROPOSAL_DECIDE = "proposal.decide"
-    PLACEMENT_DECIDE = "placement.decide"
-    ARRIVAL_RECORD = "arrival.record"
-    SELF_MOVE_RECORD = "self_move.record"
-    AGREEMENT_VIEW = "agreement.view"
-    AGREEMENT_MANAGE = "agreement.manage"
-    OPTIMISER_RUN = "optimiser.run"
-    PLACEMENT_DASHBOARD = "placement.dashboard"
 
 
 class PersonView(StrEnum):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kotopaikka.reporting",
     "kotopaikka.integration",
     "kotopaikka.placement",
+    "kotopaikka.portal",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "token": "20/minute"},
     "EXCEPTION_HANDLER": "kotopaikka.core.api_errors.exception_handler",
 }
+#: Resolves an API request's acting role (core's base API view sits below the access layer).
+KOTOPAIKKA_API_ACTOR = "kotopaikka.access.api_actor.actor_for_api_request"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kotopaikka API",
     "DESCRIPTION": (

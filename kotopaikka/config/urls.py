@@ -7,10 +7,11 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from kotopaikka.core import views as core
+from kotopaikka.audit import views as audit_views
+from kotopaikka.portal import views as portal
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", portal.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -18,9 +19,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("role/", core.switch_role, name="switch_role"),
-    path("audit/verify/", core.audit_verify, name="audit_verify"),
-    path("health/", core.health, name="health"),
+    path("role/", portal.switch_role, name="switch_role"),
+    path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
+    path("health/", portal.health, name="health"),
     path(
         "favicon.ico",
         login_not_required(

@@ -1,4 +1,6 @@
-"""API error format: service-level `ValidationError`s become 400 responses keyed by field."""
+"""API error format: service-level `ValidationError`s become 400 responses keyed by field,
+`ConflictError`s 409 responses with their code. No domain is imported: the domains' errors
+extend the bases in `core.errors`."""
 
 from __future__ import annotations
 
@@ -7,27 +9,13 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import ConflictError
+
 
 def exception_handler(exc, context):
-    from kotopaikka.people.services import DuplicatePersonWarning
-
-    if isinstance(exc, DuplicatePersonWarning):
+    if isinstance(exc, ConflictError):
         return Response(
-            {
-                "detail": exc.messages[0],
-                "code": "possible_duplicate",
-                "matches": [
-                    {"reason": m.reason, "person": str(m.person.pk) if m.person else None}
-                    for m in exc.matches
-                ],
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
-    from kotopaikka.placement.capacity import CapacityExceeded
-
-    if isinstance(exc, CapacityExceeded):
-        return Response(
-            {"detail": exc.messages[0], "code": "capacity_exceeded", "dimensions": exc.dimensions},
+            {"detail": exc.messages[0], "code": exc.conflict_code, **exc.payload()},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DjangoValidationError):

@@ -8,8 +8,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from kotopaikka.access.policy import can
-from kotopaikka.access.roles import Op
+from .operations import Op, can
 
 
 def requires(op: Op) -> Callable:

@@ -22,7 +22,7 @@ from .identifiers import IdentifierKind
 class PersonQuerySet(models.QuerySet):
     def for_actor(self, actor) -> PersonQuerySet:
         """Only the persons `actor` may see (the central policy decides)."""
-        from kotopaikka.access.policy import person_scope_q
+        from .scope import person_scope_q
 
         return self.filter(person_scope_q(actor))
 

@@ -9,9 +9,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.access.scope import in_scope_or_404
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_event
-from kotopaikka.core.scope import in_scope_or_404
 
 from . import fields
 from .errors import PersonNotFound

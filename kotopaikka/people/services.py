@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.access.scope import in_scope_or_404, locked_in_scope
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_event
 from kotopaikka.core import crypto
-from kotopaikka.core.scope import in_scope_or_404
+from kotopaikka.core.errors import ConflictError
 from kotopaikka.registry.models import Organisation
 
 from .errors import PersonNotFound
@@ -70,12 +71,22 @@ class PersonData:
         )
 
 
-class DuplicatePersonWarning(ValidationError):
+class DuplicatePersonWarning(ConflictError):
     """Possible duplicates found; the caller may confirm and save anyway (not for identity codes)."""
+
+    conflict_code = "possible_duplicate"
 
     def __init__(self, matches: list[DuplicateMatch]):
         super().__init__(_("A person with the same name and date of birth may already exist."))
         self.matches = matches
+
+    def payload(self) -> dict:
+        return {
+            "matches": [
+                {"reason": m.reason, "person": str(m.person.pk) if m.person else None}
+                for m in self.matches
+            ]
+        }
 
 
 @dataclass(frozen=True)
@@ -281,14 +292,12 @@ def person_create(
     return person
 
 
-def _require_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) -> uuid.UUID:
-    """The person's id if it is in the actor's scope; otherwise audit the attempt and 404.
-
-    Runs before the change's transaction so that the refusal's audit event is not rolled back
-    with it.
-    """
-    return in_scope_or_404(
-        Person.objects.for_actor(actor).values_list("pk", flat=True),
+def _locked(actor: Actor, person_id: uuid.UUID | str, purpose: str):
+    """Check that the person is in the actor's scope, then lock the row for the change
+    (`access.scope.locked_in_scope`: a refusal is an audited 404, committed even though the
+    change is not)."""
+    return locked_in_scope(
+        Person.objects.for_actor(actor),
         person_id,
         actor=actor,
         object_type=OBJECT_TYPE,
@@ -298,23 +307,13 @@ def _require_in_scope(actor: Actor, person_id: uuid.UUID | str, purpose: str) ->
     )
 
 
-def _lock(actor: Actor, pk: uuid.UUID) -> Person:
-    """Lock the row for the change (inside the transaction); scope is re-applied."""
-    try:
-        return Person.objects.for_actor(actor).select_for_update().get(pk=pk)
-    except Person.DoesNotExist:  # deleted or moved out of scope a moment ago
-        raise PersonNotFound() from None
-
-
 def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) -> Person:
     """Change some fields of a person in scope; the audit event names the fields that changed."""
     require(actor, Op.PERSON_UPDATE)
     unknown = set(changes) - set(PersonData.field_names())
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
-    pk = _require_in_scope(actor, person_id, "update")
-    with transaction.atomic():
-        person = _lock(actor, pk)
+    with _locked(actor, person_id, "update") as person:
         current = PersonData.from_person(person)
         clean = _clean(PersonData(**{**current.__dict__, **changes}))
         changed = {
@@ -354,9 +353,7 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
 def person_delete(*, actor: Actor, person_id: uuid.UUID | str) -> None:
     """Delete a person and everything about them (supervisors; e.g. a record made in error)."""
     require(actor, Op.PERSON_DELETE)
-    pk = _require_in_scope(actor, person_id, "delete")
-    with transaction.atomic():
-        person = _lock(actor, pk)
+    with _locked(actor, person_id, "delete") as person:
         pk = person.pk
         membership = (
             HouseholdMember.objects.filter(person=person).select_related("household").first()
@@ -381,10 +378,14 @@ def household_link(
     require(actor, Op.PERSON_UPDATE)
     if relation not in HouseholdMember.Relation.values:
         raise ValidationError({"relation": [_("Unknown value %(value)s.") % {"value": relation}]})
-    person_pk = _require_in_scope(actor, person_id, "household")
-    relative_pk = _require_in_scope(actor, relative_id, "household")
-    with transaction.atomic():
-        person, relative = _lock(actor, person_pk), _lock(actor, relative_pk)
+    in_scope = Person.objects.for_actor(actor).values_list("pk", flat=True)
+    checks = {"object_type": OBJECT_TYPE, "purpose": "household", "not_found": PersonNotFound}
+    # Both checked before the change's transaction (the person first), so either refusal's
+    # audit event is kept.
+    in_scope_or_404(in_scope, person_id, actor=actor, person=True, **checks)
+    relative_pk = in_scope_or_404(in_scope, relative_id, actor=actor, person=True, **checks)
+    with _locked(actor, person_id, "household") as person:
+        relative = Person.objects.select_for_update().get(pk=relative_pk)
         if person.pk == relative.pk:
             raise ValidationError({"relative": [_("A person cannot be their own relative.")]})
         membership = (
@@ -422,9 +423,7 @@ def household_link(
 def household_unlink(*, actor: Actor, person_id: uuid.UUID | str) -> None:
     """Take a person out of their household."""
     require(actor, Op.PERSON_UPDATE)
-    pk = _require_in_scope(actor, person_id, "household")
-    with transaction.atomic():
-        person = _lock(actor, pk)
+    with _locked(actor, person_id, "household") as person:
         membership = (
             HouseholdMember.objects.filter(person=person).select_related("household").first()
         )

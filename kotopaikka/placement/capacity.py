@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kotopaikka.core.errors import ConflictError
 from kotopaikka.optimiser.model import DIMENSIONS
 
 from .models import AgreementYear, PlacementCase, Proposal, SelfArrangedMove
@@ -110,9 +110,12 @@ def dimension_labels(dimensions: Iterable[str]) -> str:
     return ", ".join(str(DIMENSION_LABELS[d]) for d in dimensions)
 
 
-class CapacityExceeded(ValidationError):
+class CapacityExceeded(ConflictError):
     """Placing the case would exceed the agreed places in these dimensions. A validation
-    error, so that forms and the run sender report it like any other; the API answers 409."""
+    error, so that forms and the run sender report it like any other; the API answers 409
+    with the dimensions."""
+
+    conflict_code = "capacity_exceeded"
 
     def __init__(self, dimensions: list[str]):
         self.dimensions = dimensions
@@ -121,3 +124,6 @@ class CapacityExceeded(ValidationError):
             % {"dimensions": dimension_labels(dimensions)},
             code="capacity_exceeded",
         )
+
+    def payload(self) -> dict:
+        return {"dimensions": self.dimensions}

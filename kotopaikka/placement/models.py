@@ -122,7 +122,7 @@ class AgreementYear(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def for_actor(self, actor) -> CaseQuerySet:
-        from kotopaikka.access.policy import case_scope_q
+        from .scope import case_scope_q
 
         return self.filter(case_scope_q(actor)).distinct()
 
@@ -250,7 +250,7 @@ class CaseMember(models.Model):
 
 class ProposalQuerySet(models.QuerySet):
     def for_actor(self, actor) -> ProposalQuerySet:
-        from kotopaikka.access.policy import proposal_scope_q
+        from .scope import proposal_scope_q
 
         return self.filter(proposal_scope_q(actor))
 
@@ -365,7 +365,7 @@ class SelfArrangedMove(models.Model):
 
 class RunQuerySet(models.QuerySet):
     def for_actor(self, actor) -> RunQuerySet:
-        from kotopaikka.access.policy import run_scope_q
+        from .scope import run_scope_q
 
         return self.filter(run_scope_q(actor))
 

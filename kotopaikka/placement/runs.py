@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.access.scope import locked_in_scope
 from kotopaikka.audit.context import command_context
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.optimiser import model as om
 
 from .capacity import usage_by_year
@@ -283,20 +283,18 @@ def optimiser_run_send(
     """Send the run's proposals (skipping cases no longer waiting); returns (sent, not sent)."""
 
     require(actor, Op.PROPOSAL_CREATE)
-    run_pk = in_scope_or_404(
-        OptimiserRun.objects.for_actor(actor).values_list("pk", flat=True),
+    # Claim the run in a short transaction of its own (the row lock makes a second click or a
+    # second officer wait, then find it claimed). The proposals are not made inside it: each
+    # proposal_create writes audit events, and a transaction spanning them all would hold the
+    # audit chain's single head row, and so every audited read in the system, until the last.
+    with locked_in_scope(
+        OptimiserRun.objects.for_actor(actor),
         run_id,
         actor=actor,
         object_type=RUN,
         purpose="send",
         not_found=CaseNotFound,
-    )
-    # Claim the run in a short transaction of its own (the row lock makes a second click or a
-    # second officer wait, then find it claimed). The proposals are not made inside it: each
-    # proposal_create writes audit events, and a transaction spanning them all would hold the
-    # audit chain's single head row, and so every audited read in the system, until the last.
-    with transaction.atomic():
-        run = OptimiserRun.objects.select_for_update().get(pk=run_pk)
+    ) as run:
         if run.status != OptimiserRun.Status.DONE:
             raise ValidationError({"run": [_("The run has not finished.")]})
         if run.sent_at is not None:

@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.access.scope import in_scope_or_404
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_event
-from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
+from .errors import CaseNotFound
 from .models import AgreementYear, OptimiserRun, PlacementAgreement, PlacementCase, Proposal
-from .services import CASE, PROPOSAL, RUN, _require_case
+from .services import CASE, PROPOSAL, RUN
 
 ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
 
@@ -95,7 +96,14 @@ def case_queue(
 def case_get(*, actor: Actor, case_id) -> PlacementCase:
     """One case in scope, with members and proposals; audited (or the refusal audited)."""
     require(actor, Op.CASE_VIEW)
-    pk = _require_case(actor, case_id, "view")
+    pk = in_scope_or_404(
+        PlacementCase.objects.for_actor(actor).values_list("pk", flat=True),
+        case_id,
+        actor=actor,
+        object_type=CASE,
+        purpose="view",
+        not_found=CaseNotFound,
+    )
     case = (
         PlacementCase.objects.select_related("regional_authority", "reception_centre")
         .prefetch_related(

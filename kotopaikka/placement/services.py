@@ -8,7 +8,6 @@ last place at the same moment cannot both succeed.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -18,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.access.scope import locked_in_scope
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.core.scope import in_scope_or_404
 from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
@@ -311,13 +310,11 @@ def agreement_year_for(municipality: Municipality, on: dt.date) -> AgreementYear
 # --- proposals -------------------------------------------------------------------------------
 
 
-def _require_case(actor: Actor, case_id, purpose: str) -> uuid.UUID:
-    """The case's id if the actor may see it; otherwise audit the attempt and 404.
-
-    Called before the change's transaction, so the refusal's audit event is not rolled back.
-    """
-    return in_scope_or_404(
-        PlacementCase.objects.for_actor(actor).values_list("pk", flat=True),
+def _locked_case(actor: Actor, case_id, purpose: str):
+    """Check that the actor may see the case, then lock it for the change (an audited 404
+    otherwise; `access.scope.locked_in_scope`)."""
+    return locked_in_scope(
+        PlacementCase.objects.for_actor(actor),
         case_id,
         actor=actor,
         object_type=CASE,
@@ -365,9 +362,7 @@ def proposal_create(
     municipality = Municipality.objects.filter(code=municipality_code).first()
     if municipality is None:
         raise ValidationError({"municipality": [_("Unknown municipality.")]})
-    case_pk = _require_case(actor, case_id, "propose")
-    with transaction.atomic():
-        case = PlacementCase.objects.select_for_update().get(pk=case_pk)
+    with _locked_case(actor, case_id, "propose") as case:
         if case.status != PlacementCase.Status.WAITING:
             raise ValidationError({"case": [_("Only a waiting case can be proposed.")]})
         year = agreement_year_for(municipality, today)
@@ -402,21 +397,18 @@ def proposal_create(
     return proposal
 
 
-def _require_proposal(actor: Actor, proposal_id, purpose: str) -> uuid.UUID:
-    """The id of a proposal in the actor's scope (`access.policy.proposal_scope_q`);
-    otherwise audit the attempt and 404 (before any transaction)."""
-    return in_scope_or_404(
-        Proposal.objects.for_actor(actor).values_list("pk", flat=True),
+def _locked_proposal(actor: Actor, proposal_id, purpose: str):
+    """Check that the proposal is in the actor's scope (`placement.scope.proposal_scope_q`),
+    then lock it, with its case and municipality, for the change (an audited 404 otherwise)."""
+    return locked_in_scope(
+        Proposal.objects.for_actor(actor),
         proposal_id,
         actor=actor,
         object_type=PROPOSAL,
         purpose=purpose,
         not_found=ProposalNotFound,
+        select_related=("case", "municipality"),
     )
-
-
-def _lock_proposal(pk: uuid.UUID) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("case", "municipality").get(pk=pk)
 
 
 def proposal_decide(
@@ -427,9 +419,7 @@ def proposal_decide(
     require(actor, Op.PROPOSAL_DECIDE)
     if not accept and reason not in Proposal.DeclineReason.values:
         raise ValidationError({"reason": [_("Choose the reason for declining.")]})
-    pk = _require_proposal(actor, proposal_id, "decide")
-    with transaction.atomic():
-        proposal = _lock_proposal(pk)
+    with _locked_proposal(actor, proposal_id, "decide") as proposal:
         if proposal.status != Proposal.Status.PENDING:
             raise ValidationError({"proposal": [_("This proposal has already been decided.")]})
         # Locks in the same order either way: proposal, year (usage counted inside), case.
@@ -472,9 +462,7 @@ def proposal_decide(
 def proposal_withdraw(*, actor: Actor, proposal_id) -> Proposal:
     """The regional authority takes back a pending proposal; the case waits again."""
     require(actor, Op.PROPOSAL_WITHDRAW)
-    pk = _require_proposal(actor, proposal_id, "withdraw")
-    with transaction.atomic():
-        proposal = _lock_proposal(pk)
+    with _locked_proposal(actor, proposal_id, "withdraw") as proposal:
         if proposal.status != Proposal.Status.PENDING:
             raise ValidationError(
                 {"proposal": [_("Only a proposal awaiting decision can be withdrawn.")]}
@@ -498,9 +486,7 @@ def proposal_withdraw(*, actor: Actor, proposal_id) -> Proposal:
 def placement_decide(*, actor: Actor, proposal_id, decided_on: dt.date | None = None) -> Proposal:
     """The regional authority records the placement decision (osoitus) after acceptance."""
     require(actor, Op.PLACEMENT_DECIDE)
-    pk = _require_proposal(actor, proposal_id, "placement_decision")
-    with transaction.atomic():
-        proposal = _lock_proposal(pk)
+    with _locked_proposal(actor, proposal_id, "placement_decision") as proposal:
         if proposal.status != Proposal.Status.ACCEPTED or proposal.placement_decided_on:
             raise ValidationError(
                 {"proposal": [_("A placement decision needs an accepted proposal.")]}
@@ -526,9 +512,7 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
     require(actor, Op.ARRIVAL_RECORD)
     if arrived_on > timezone.localdate():
         raise ValidationError({"arrived_on": [_("The arrival date cannot be in the future.")]})
-    pk = _require_proposal(actor, proposal_id, "arrival")
-    with transaction.atomic():
-        proposal = _lock_proposal(pk)
+    with _locked_proposal(actor, proposal_id, "arrival") as proposal:
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
         if (
             proposal.status != Proposal.Status.ACCEPTED

@@ -7,9 +7,8 @@ from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from kotopaikka.access.policy import require
-from kotopaikka.access.roles import Op
 from kotopaikka.core.api import ActorAPIView
+from kotopaikka.core.operations import Op, require
 
 from .models import Municipality, Organisation
 from .selectors import municipalities_with_relations

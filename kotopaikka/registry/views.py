@@ -1,8 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kotopaikka.access.roles import Op
 from kotopaikka.core.decorators import requires
+from kotopaikka.core.operations import Op
 
 from .models import Region
 from .selectors import municipalities_with_relations

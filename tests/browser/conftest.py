@@ -172,7 +172,7 @@ def _restore(connection, before: dict[str, int | None]) -> None:
 
 
 def _seed() -> None:
-    from kotopaikka.core.demo import ensure_demo_users, seed_synthetic_persons
+    from kotopaikka.portal.demo import ensure_demo_users, seed_synthetic_persons
     from kotopaikka.registry.loader import load_registry
     from kotopaikka.registry.models import Municipality
 
@@ -240,7 +240,7 @@ def log_in() -> Callable:
     """Log in through the login form (expects to be redirected to the home page)."""
     from playwright.sync_api import expect
 
-    from kotopaikka.core.demo import DEMO_PASSWORD
+    from kotopaikka.portal.demo import DEMO_PASSWORD
 
     def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
         page.goto("/accounts/login/")

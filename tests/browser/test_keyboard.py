@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from kotopaikka.core.demo import DEMO_PASSWORD
+from kotopaikka.portal.demo import DEMO_PASSWORD
 
 SKIP_LINK_FI = "Siirry sisältöön"
 

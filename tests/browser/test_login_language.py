@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kotopaikka.core.demo import DEMO_PASSWORD, DEMO_USERS
+from kotopaikka.portal.demo import DEMO_PASSWORD, DEMO_USERS
 
 HOME_HEADING = {
     "fi": "Tervetuloa Kotopaikkaan",

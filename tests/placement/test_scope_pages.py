@@ -151,7 +151,7 @@ def test_roles_without_case_access_are_refused(fixture, request, proposed, clien
 def test_a_municipality_sees_only_its_own_proposal_of_a_case_on_the_page_and_in_the_api(
     proposed, uusimaa_officer, north_officer, helsinki_worker, espoo_worker, client_for
 ):
-    """Proposal scope is one rule (access.policy.proposal_scope_q): the case page and the API
+    """Proposal scope is one rule (placement.scope.proposal_scope_q): the case page and the API
     both show Espoo its own proposal, not that Helsinki declined the case before it."""
     case, declined = proposed
     services.proposal_decide(

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from kotopaikka.core.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
-from kotopaikka.core.demo_placement import seed_placement
+from kotopaikka.portal.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
+from kotopaikka.portal.demo_placement import seed_placement
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The shell: home page with the tasks of the acting role, role switching, health check."""
+"""The portal: home page with the tasks of the acting role, role switching, health check."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from django.views.decorators.http import require_POST
 from kotopaikka.access.middleware import SESSION_KEY
 from kotopaikka.access.policy import NoRoleError, can, resolve_actor
 from kotopaikka.access.roles import Op
-from kotopaikka.audit.verify import verify_chain
-from kotopaikka.core.decorators import requires
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def _tasks(actor) -> list[Task]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"tasks": _tasks(request.actor)})
+    return render(request, "portal/home.html", {"tasks": _tasks(request.actor)})
 
 
 @require_POST
@@ -125,11 +123,6 @@ def switch_role(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("home")
     return redirect(target)
-
-
-@requires(Op.AUDIT_VERIFY)
-def audit_verify(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/audit_verify.html", {"result": verify_chain()})
 
 
 @login_not_required

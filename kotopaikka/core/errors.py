@@ -1,0 +1,21 @@
+"""Error bases that the domains' errors extend, so that the layers above them (the API error
+handler, the pages) can answer them without importing any domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+class ConflictError(ValidationError):
+    """The request is well-formed but conflicts with what is stored (a possible duplicate, no
+    free places). A validation error, so that forms and services report it like any other;
+    the API answers 409 with `detail`, `code` and the error's own `payload()`."""
+
+    #: the machine-readable code in the API's 409 body
+    conflict_code = "conflict"
+
+    def payload(self) -> dict[str, Any]:
+        """Extra fields of the API's 409 body (documented by the raising domain)."""
+        return {}
