@@ -6,7 +6,6 @@ transaction, so it is kept although the change is rolled back.
 
 from __future__ import annotations
 
-
 import pytest
 
 from kotopaikka.access import scope
