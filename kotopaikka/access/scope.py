@@ -91,12 +91,10 @@ def locked_in_scope(
         person=person,
     )
     with transaction.atomic():
-        locked = (
-            scoped.model._default_manager.select_for_update()
-            .select_related(*select_related)
-            .filter(pk=pk)
-            .first()
-        )
+        rows = scoped.model._default_manager.select_for_update()
+        if select_related:
+            rows = rows.select_related(*select_related)
+        locked = rows.filter(pk=pk).first()
         if locked is not None and scoped.filter(pk=pk).exists():
             yield locked
             return

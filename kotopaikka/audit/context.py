@@ -26,6 +26,23 @@ _context: ContextVar[RequestContext] = ContextVar(
 )
 
 
+#: How many refusals (`denied` events) this request has recorded so far; the request
+#: middleware records one itself for a 403 or 404 response that recorded none.
+_denials: ContextVar[int] = ContextVar("kotopaikka_denials", default=0)
+
+
+def denials_recorded() -> int:
+    return _denials.get()
+
+
+def count_denial() -> None:
+    _denials.set(_denials.get() + 1)
+
+
+def reset_denials() -> None:
+    _denials.set(0)
+
+
 def current() -> RequestContext:
     return _context.get()
 

@@ -75,6 +75,7 @@ def record_denial(
     Call it before (never inside) the transaction of the refused change, or the rollback takes
     the event with it.
     """
+    context.count_denial()
     return record_event(
         actor=actor,
         action=AuditEvent.Action.DENIED,

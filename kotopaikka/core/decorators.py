@@ -18,6 +18,7 @@ def requires(op: Op) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not can(getattr(request, "actor", None), op):
+                request.refused_operation = op.value  # named in the refusal's audit event
                 raise PermissionDenied(op.value)
             return view(request, *args, **kwargs)
 

@@ -1,0 +1,219 @@
+"""Every refusal, 403 or 404, page or API, writes exactly one `denied` audit event.
+
+The matrix below has every route of the project that takes an id in its path (any parameter,
+whatever its name), each tried by two outsiders: one whose role has the operation but not the
+object (another municipality, another regional authority: 404, never revealing that the object
+exists) and one whose role lacks the operation (403). A new route with a path parameter fails
+`test_every_route_with_a_path_parameter_is_in_the_matrix` until it is added here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kotopaikka.audit.models import AuditEvent
+from kotopaikka.placement import runs, services
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+NIL = "00000000-0000-0000-0000-000000000000"
+
+#: Routes with path parameters that are not in the matrix, and why.
+EXCLUDED = {
+    "admin:": "Django's admin: staff users only, with its own permission checks",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    data: dict | None
+    ids: str  # which objects' ids the route takes: person, case, proposal, ...
+    outsider: str  # fixture: has the operation, but the object is not theirs -> 404
+    forbidden: str  # fixture: the role lacks the operation -> 403
+
+
+PERSON_FORM = {"given_names": "X", "family_name": "Y", "birth_date_precision": "day"}
+LINK = {"relative": NIL, "relation": "child"}
+W, S, O = "espoo_worker", "espoo_supervisor", "north_officer"
+ROUTES = [
+    Route("people:detail", "get", None, "person", W, "analyst"),
+    Route("people:edit", "get", None, "person", W, "keha_handler"),
+    Route("people:edit", "post", PERSON_FORM, "person", W, "keha_handler"),
+    Route("people:delete", "post", {}, "person", S, "helsinki_worker"),
+    Route("people:household_link", "post", LINK, "person", W, "keha_handler"),
+    Route("people:household_unlink", "post", {}, "person", W, "keha_handler"),
+    Route("people:access_log", "get", None, "person", S, "espoo_worker"),
+    Route("api-person-detail", "get", None, "person", W, "analyst"),
+    Route("api-person-detail", "patch", {"given_names": "X"}, "person", W, "keha_handler"),
+    Route("api-person-detail", "delete", None, "person", S, "helsinki_worker"),
+    Route("api-person-household", "post", LINK, "person", W, "keha_handler"),
+    Route("api-person-household", "delete", None, "person", W, "keha_handler"),
+    Route("api-person-access-log", "get", None, "person", S, "espoo_worker"),
+    Route("placement:case", "get", None, "case", W, "analyst"),
+    Route("placement:propose", "post", {"municipality": "091"}, "case", O, "helsinki_worker"),
+    Route("placement:withdraw", "post", {}, "case+proposal", O, "helsinki_worker"),
+    Route("placement:placement_decision", "post", {}, "case+proposal", O, "helsinki_worker"),
+    Route("placement:arrival", "post", {"date": str(TODAY)}, "case+proposal", W, "uusimaa_officer"),
+    Route("placement:decide", "post", {"decision": "accept"}, "proposal", W, "uusimaa_officer"),
+    Route("placement:agreement", "get", None, "agreement", W, "analyst"),
+    Route("placement:agreement_document", "get", None, "agreement", W, "analyst"),
+    Route("placement:run", "get", None, "run", O, "analyst"),
+    Route("placement:run_send", "post", {}, "run", O, "analyst"),
+    Route("api-case-detail", "get", None, "case", W, "analyst"),
+    Route("api-case-propose", "post", {"municipality": "091"}, "case", O, "helsinki_worker"),
+    Route("api-proposal-decide", "post", {"accept": True}, "proposal", W, "uusimaa_officer"),
+    Route("api-proposal-withdraw", "post", {}, "proposal", O, "helsinki_worker"),
+    Route("api-placement-decision", "post", {}, "proposal", O, "helsinki_worker"),
+    Route("api-arrival", "post", {"date": str(TODAY)}, "proposal", W, "uusimaa_officer"),
+    # reference data, not scoped: every role may read it (a user without roles: below)
+    Route("api-municipality-detail", "get", None, "municipality", "", ""),
+]
+
+
+def _parametrised_routes() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.pattern.converters:
+                names.add(f"{namespace}{p.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_with_a_path_parameter_is_in_the_matrix():
+    routes = {n for n in _parametrised_routes() if not n.startswith(tuple(EXCLUDED))}
+    assert routes == {r.name for r in ROUTES}
+
+
+@pytest.fixture
+def world(uusimaa_officer, helsinki_worker, make_person, django_capture_on_commit_callbacks):
+    """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
+    from kotopaikka.placement.models import PlacementAgreement
+
+    services.agreement_save(
+        actor=uusimaa_officer,
+        municipality_code="091",
+        valid_from=dt.date(TODAY.year, 1, 1),
+        valid_until=None,
+        years={TODAY.year: {"persons": 20}},
+        services=[],
+        accepts_emergency_cases=False,
+        wellbeing_county_consulted_on=None,
+    )
+    case = services.case_create(
+        actor=uusimaa_officer,
+        data=services.CaseData(reference="147-91000001", members=[services.MemberData(age=30)]),
+    )
+    waiting = services.case_create(
+        actor=uusimaa_officer,
+        data=services.CaseData(reference="147-91000002", members=[services.MemberData(age=40)]),
+    )
+    proposal = services.proposal_create(
+        actor=uusimaa_officer, case_id=case.pk, municipality_code="091"
+    )
+    run = runs.optimiser_run_start(
+        actor=uusimaa_officer, year=TODAY.year, case_ids=[str(waiting.pk)]
+    )
+    return {
+        "person": make_person(helsinki_worker, family_name="Salainen"),
+        "case": case,
+        "proposal": proposal,
+        "agreement": PlacementAgreement.objects.get(municipality__code="091"),
+        "run": run,
+    }
+
+
+def _kwargs(route: Route, world) -> dict:
+    if route.ids == "person":
+        return {"person_id": world["person"].pk}
+    if route.ids == "case":
+        return {"case_id": world["case"].pk}
+    if route.ids == "proposal":
+        return {"proposal_id": world["proposal"].pk}
+    if route.ids == "case+proposal":
+        return {"case_id": world["case"].pk, "proposal_id": world["proposal"].pk}
+    if route.ids == "agreement":
+        return {"agreement_id": world["agreement"].pk}
+    if route.ids == "run":
+        return {"run_id": world["run"].pk}
+    return {"code": "091"}
+
+
+def _request(client, route: Route, url: str):
+    if route.method == "get":
+        return client.get(url)
+    if route.name.startswith("api-"):
+        return getattr(client, route.method)(
+            url, data=route.data or {}, content_type="application/json"
+        )
+    return getattr(client, route.method)(url, data=route.data or {})
+
+
+def _try(route, fixture, request, world, client_for, audit_mark, expected_status):
+    actor = request.getfixturevalue(fixture)
+    before = audit_mark()
+    response = _request(client_for(actor), route, reverse(route.name, kwargs=_kwargs(route, world)))
+    assert response.status_code == expected_status, response.content[:300]
+    assert b"Salainen" not in response.content and b"147-91000001" not in response.content
+    denied = list(AuditEvent.objects.filter(seq__gt=before, action=AuditEvent.Action.DENIED))
+    assert len(denied) == 1, [(e.object_type, e.detail) for e in denied]
+    event = denied[0]
+    assert event.actor_username == actor.user.username
+    assert event.organisation_code == actor.organisation.code
+    if route.ids == "person":
+        assert event.person_id == world["person"].pk
+    return event
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.outsider], ids=lambda r: f"{r.name}:{r.method}"
+)
+def test_an_outsider_gets_404_and_the_refusal_is_audited_once(
+    route, request, world, client_for, audit_mark
+):
+    _try(route, route.outsider, request, world, client_for, audit_mark, 404)
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.forbidden], ids=lambda r: f"{r.name}:{r.method}"
+)
+def test_a_role_without_the_operation_gets_403_and_the_refusal_is_audited_once(
+    route, request, world, client_for, audit_mark
+):
+    event = _try(route, route.forbidden, request, world, client_for, audit_mark, 403)
+    assert event.detail["status"] == 403
+    assert event.detail["reason"] == "forbidden"
+
+
+def test_a_403_page_names_the_refused_operation(keha_handler, world, client_for, audit_mark):
+    before = audit_mark()
+    url = reverse("people:edit", kwargs={"person_id": world["person"].pk})
+    assert client_for(keha_handler).get(url).status_code == 403
+    event = AuditEvent.objects.get(seq__gt=before, action=AuditEvent.Action.DENIED)
+    assert event.object_type == "route:people:edit"
+    assert event.detail["operation"] == "person.update"
+
+
+def test_a_user_without_any_role_is_refused_and_audited(audit_mark):
+    from django.test import Client
+
+    from kotopaikka.access.models import User
+
+    user = User.objects.create_user(username="nobody", password="not-used-in-tests-123")
+    client = Client()
+    client.force_login(user)
+    before = audit_mark()
+    url = reverse("api-municipality-detail", kwargs={"code": "091"})
+    assert client.get(url).status_code == 403
+    event = AuditEvent.objects.get(seq__gt=before, action=AuditEvent.Action.DENIED)
+    assert event.actor_username == "nobody" and event.detail["ids"] == {"code": "091"}
