@@ -40,7 +40,7 @@ class Route:
 
 PERSON_FORM = {"given_names": "X", "family_name": "Y", "birth_date_precision": "day"}
 LINK = {"relative": NIL, "relation": "child"}
-W, S, O = "espoo_worker", "espoo_supervisor", "north_officer"
+W, S, OFF = "espoo_worker", "espoo_supervisor", "north_officer"
 ROUTES = [
     Route("people:detail", "get", None, "person", W, "analyst"),
     Route("people:edit", "get", None, "person", W, "keha_handler"),
@@ -56,20 +56,20 @@ ROUTES = [
     Route("api-person-household", "delete", None, "person", W, "keha_handler"),
     Route("api-person-access-log", "get", None, "person", S, "espoo_worker"),
     Route("placement:case", "get", None, "case", W, "analyst"),
-    Route("placement:propose", "post", {"municipality": "091"}, "case", O, "helsinki_worker"),
-    Route("placement:withdraw", "post", {}, "case+proposal", O, "helsinki_worker"),
-    Route("placement:placement_decision", "post", {}, "case+proposal", O, "helsinki_worker"),
+    Route("placement:propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
+    Route("placement:withdraw", "post", {}, "case+proposal", OFF, "helsinki_worker"),
+    Route("placement:placement_decision", "post", {}, "case+proposal", OFF, "helsinki_worker"),
     Route("placement:arrival", "post", {"date": str(TODAY)}, "case+proposal", W, "uusimaa_officer"),
     Route("placement:decide", "post", {"decision": "accept"}, "proposal", W, "uusimaa_officer"),
     Route("placement:agreement", "get", None, "agreement", W, "analyst"),
     Route("placement:agreement_document", "get", None, "agreement", W, "analyst"),
-    Route("placement:run", "get", None, "run", O, "analyst"),
-    Route("placement:run_send", "post", {}, "run", O, "analyst"),
+    Route("placement:run", "get", None, "run", OFF, "analyst"),
+    Route("placement:run_send", "post", {}, "run", OFF, "analyst"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
-    Route("api-case-propose", "post", {"municipality": "091"}, "case", O, "helsinki_worker"),
+    Route("api-case-propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
     Route("api-proposal-decide", "post", {"accept": True}, "proposal", W, "uusimaa_officer"),
-    Route("api-proposal-withdraw", "post", {}, "proposal", O, "helsinki_worker"),
-    Route("api-placement-decision", "post", {}, "proposal", O, "helsinki_worker"),
+    Route("api-proposal-withdraw", "post", {}, "proposal", OFF, "helsinki_worker"),
+    Route("api-placement-decision", "post", {}, "proposal", OFF, "helsinki_worker"),
     Route("api-arrival", "post", {"date": str(TODAY)}, "proposal", W, "uusimaa_officer"),
     # reference data, not scoped: every role may read it (a user without roles: below)
     Route("api-municipality-detail", "get", None, "municipality", "", ""),
