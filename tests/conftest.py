@@ -29,6 +29,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_registry()
 
 
+@pytest.fixture(autouse=True)
+def only_owners_write(request):
+    """Fails a test in which project code wrote another app's models (see tests/ownership.py).
+
+    Tests marked `allow_foreign_writes` (the test of this check itself) are exempt.
+    """
+    from django.db import connections
+
+    from .ownership import WriteRecorder
+
+    recorder = WriteRecorder()
+    with connections["default"].execute_wrapper(recorder):
+        yield recorder
+    if recorder.violations and not request.node.get_closest_marker("allow_foreign_writes"):
+        lines = "\n".join(
+            f"  {module} wrote {owner}'s table {table}: {sql}"
+            for module, owner, table, sql in recorder.violations
+        )
+        pytest.fail(
+            "only the owning app's services write its models; call its service instead:\n" + lines,
+            pytrace=False,
+        )
+
+
 @pytest.fixture
 def make_actor(db):
     """make_actor(role, organisation_code) -> Actor with a fresh user."""

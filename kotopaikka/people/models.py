@@ -228,6 +228,7 @@ class PersonEvent(models.Model):
         UPDATED = "updated", _("details changed")
         HOUSEHOLD_JOINED = "household_joined", _("joined a household")
         HOUSEHOLD_LEFT = "household_left", _("left a household")
+        MUNICIPALITY_CHANGED = "municipality_changed", _("case moved to a municipality")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)

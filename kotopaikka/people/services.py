@@ -20,7 +20,7 @@ from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_event
 from kotopaikka.core import crypto
 from kotopaikka.core.errors import ConflictError
-from kotopaikka.registry.models import Organisation
+from kotopaikka.registry.models import Municipality, Organisation
 
 from .errors import PersonNotFound
 from .identifiers import InvalidIdentifier, NormalisedIdentifier, hetu_birth_date, normalise
@@ -442,3 +442,39 @@ def household_unlink(*, actor: Actor, person_id: uuid.UUID | str) -> None:
             person_id=person.pk,
             fields=["household"],
         )
+
+
+def persons_move_to_municipality(
+    *,
+    actor: Actor,
+    person_ids: list[uuid.UUID],
+    municipality: Municipality,
+    reason: str,
+    detail: dict | None = None,
+) -> list[Person]:
+    """Give the persons' case to `municipality` (Person.municipality), for another app's
+    workflow: placement's acceptance of a proposal, a confirmed self-arranged move.
+
+    Called from inside the caller's transaction, after the caller has established the actor's
+    right to do it (the proposal was to the actor's municipality, the officer holds the case):
+    the persons are not in the receiving municipality's scope yet, which is what this
+    changes, so no person scope is applied here. Each person gets a timeline entry and an
+    audit event naming them, with `reason` (e.g. "proposal_accepted").
+    """
+    persons = list(Person.objects.select_for_update().filter(pk__in=person_ids).order_by("pk"))
+    for person in persons:
+        if person.municipality_id == municipality.pk:
+            continue
+        person.municipality = municipality
+        person.save(update_fields=["municipality", "updated_at"])
+        _timeline(person, actor, PersonEvent.Kind.MUNICIPALITY_CHANGED, ["municipality"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=OBJECT_TYPE,
+            object_id=person.pk,
+            person_id=person.pk,
+            fields=["municipality"],
+            detail={"reason": reason, "municipality": municipality.code, **(detail or {})},
+        )
+    return persons

@@ -211,6 +211,10 @@ class PlacementCase(models.Model):
         """The needs in the user's language."""
         return [str(Need(code).label) if code in Need.values else code for code in self.needs]
 
+    def person_ids(self) -> list[uuid.UUID]:
+        """The person records linked to the case's members (members without one are left out)."""
+        return sorted(self.members.filter(person__isnull=False).values_list("person_id", flat=True))
+
     def demand(self) -> dict[str, int]:
         """Use of each capacity dimension, exactly as the optimiser counts it."""
         members = list(self.members.all())

@@ -20,7 +20,8 @@ from kotopaikka.access.roles import Op
 from kotopaikka.access.scope import locked_in_scope
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
-from kotopaikka.integration.models import IntegrationClient
+from kotopaikka.integration import services as integration_services
+from kotopaikka.people import services as people_services
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
 
@@ -434,10 +435,13 @@ def proposal_decide(
         if accept:
             proposal.status = Proposal.Status.ACCEPTED
             case.status = PlacementCase.Status.ACCEPTED
-            persons = [m.person for m in case.members.select_related("person") if m.person]
-            for person in persons:  # the municipality now holds their case
-                person.municipality = proposal.municipality
-                person.save(update_fields=["municipality", "updated_at"])
+            people_services.persons_move_to_municipality(  # the municipality now holds them
+                actor=actor,
+                person_ids=case.person_ids(),
+                municipality=proposal.municipality,
+                reason="proposal_accepted",
+                detail={"case": str(case.pk), "proposal": str(proposal.pk)},
+            )
         else:
             proposal.status = Proposal.Status.DECLINED
             proposal.decline_reason = reason
@@ -528,7 +532,7 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
             arrived_on=arrived_on,
             recorded_by=actor.user.get_username(),
         )
-        _start_integration(case, proposal.municipality, arrived_on)
+        _start_integration(actor, case, proposal.municipality, arrived_on, "arrival")
         case.status = PlacementCase.Status.ARRIVED
         case.save(update_fields=["status", "updated_at"])
         record_event(
@@ -541,16 +545,24 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
     return arrival
 
 
-def _start_integration(case: PlacementCase, municipality: Municipality, on: dt.date) -> None:
-    for member in case.members.select_related("person"):
-        if member.person is None:
-            continue
-        member.person.municipality = municipality
-        member.person.save(update_fields=["municipality", "updated_at"])
-        IntegrationClient.objects.get_or_create(
-            person=member.person,
-            defaults={"municipality": municipality, "client_since": on, "first_residence_date": on},
-        )
+def _start_integration(
+    actor: Actor, case: PlacementCase, municipality: Municipality, on: dt.date, reason: str
+) -> None:
+    """The members with a person record move to the municipality and become its integration
+    clients (through the owning apps' services, which audit each person)."""
+    person_ids = case.person_ids()
+    detail = {"case": str(case.pk)}
+    people_services.persons_move_to_municipality(
+        actor=actor, person_ids=person_ids, municipality=municipality, reason=reason, detail=detail
+    )
+    integration_services.client_receive(
+        actor=actor,
+        person_ids=person_ids,
+        municipality=municipality,
+        received_on=on,
+        first_residence_date=on,
+        reason=reason,
+    )
 
 
 def self_arranged_move_record(
@@ -595,7 +607,7 @@ def self_arranged_move_record(
             exceeded=exceeded,
             recorded_by=actor.user.get_username(),
         )
-        _start_integration(case, municipality, moved_on)
+        _start_integration(actor, case, municipality, moved_on, "self_arranged_move")
         case.status = PlacementCase.Status.MOVED_INDEPENDENTLY
         case.save(update_fields=["status", "updated_at"])
         record_event(

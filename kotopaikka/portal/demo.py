@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kotopaikka.access.models import RoleAssignment, User
+from kotopaikka.access import services as access_services
+from kotopaikka.access.models import User
 from kotopaikka.access.policy import Actor
 from kotopaikka.access.roles import Role
 from kotopaikka.audit.context import command_context
 from kotopaikka.people.models import HouseholdMember, Person
 from kotopaikka.people.services import PersonData, household_link, person_create
-from kotopaikka.registry.models import Organisation
 
 DEMO_PASSWORD = "kotopaikka-demo-2026"  # noqa: S105 - printed for the demo, synthetic users only
 
@@ -166,21 +166,14 @@ def _actor(username: str) -> Actor:
 
 def ensure_demo_users() -> list[DemoUser]:
     for spec in DEMO_USERS:
-        user, created = User.objects.get_or_create(
+        user, _created = access_services.user_ensure(
             username=spec.username,
-            defaults={
-                "first_name": spec.first_name,
-                "last_name": spec.last_name,
-                "is_staff": spec.is_staff,
-                "is_superuser": spec.is_staff,
-            },
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            password=DEMO_PASSWORD,
+            is_staff=spec.is_staff,
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        RoleAssignment.objects.get_or_create(
-            user=user, organisation=Organisation.objects.get(code=spec.organisation), role=spec.role
-        )
+        access_services.role_grant(user=user, organisation_code=spec.organisation, role=spec.role)
     return DEMO_USERS
 
 

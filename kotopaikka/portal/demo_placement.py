@@ -13,7 +13,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from kotopaikka.access.models import RoleAssignment, User
+from kotopaikka.access import services as access_services
+from kotopaikka.access.models import RoleAssignment
 from kotopaikka.access.policy import Actor
 from kotopaikka.access.roles import Role
 from kotopaikka.audit.context import command_context
@@ -37,9 +38,8 @@ LANGUAGES = {
 
 def _seed_actor(organisation: Organisation, role: str = Role.PLACEMENT_OFFICER) -> Actor:
     """The demo loader acts as a separate, login-less user so the audit log says who did it."""
-    user, _ = User.objects.get_or_create(
-        username=SEED_USERNAME,
-        defaults={"first_name": "Demo", "last_name": "data loader", "is_active": False},
+    user, _created = access_services.user_ensure(
+        username=SEED_USERNAME, first_name="Demo", last_name="data loader", is_active=False
     )
     assignment = RoleAssignment(
         user=user, organisation=organisation, role=role

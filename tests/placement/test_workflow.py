@@ -225,6 +225,19 @@ def test_decision_arrival_and_integration_client(uusimaa_officer, helsinki_worke
     services.arrival_record(actor=helsinki_worker, proposal_id=proposal.pk, arrived_on=arrived_on)
     clients = IntegrationClient.objects.filter(person__in=people)
     assert clients.count() == 2
+    for person in people:  # each step of the workflow names each person it changed
+        events = AuditEvent.objects.filter(person_id=person.pk).order_by("seq")
+        assert [(e.action, e.object_type, e.fields) for e in events][1:] == [
+            ("update", "people.Person", ["municipality"]),
+            (
+                "create",
+                "integration.IntegrationClient",
+                ["client_since", "first_residence_date", "municipality"],
+            ),
+        ]
+        assert events[1].detail["reason"] == "proposal_accepted"
+        assert events[2].detail["reason"] == "arrival"
+        assert [e.kind for e in person.events.all()][:1] == ["municipality_changed"]
     assert {(cl.municipality.code, cl.first_residence_date) for cl in clients} == {
         ("091", arrived_on)
     }

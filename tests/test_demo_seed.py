@@ -1,0 +1,28 @@
+"""The demo loader goes through the owning apps' services only (the write check in
+tests/conftest.py fails this test otherwise), labels everything synthetic, and is idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from kotopaikka.access.models import User
+from kotopaikka.people.models import Person
+from kotopaikka.placement.models import PlacementAgreement, PlacementCase
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_writes_through_services_and_twice_adds_nothing():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (User.objects.count(), Person.objects.count(), PlacementCase.objects.count())
+    assert counts[1] > 0 and counts[2] > 0
+    assert not Person.objects.filter(is_synthetic=False).exists()
+    assert not PlacementCase.objects.filter(is_synthetic=False).exists()
+    assert not PlacementAgreement.objects.filter(is_synthetic=False).exists()
+    assert User.objects.get(username="helsinki").check_password("kotopaikka-demo-2026")
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (User.objects.count(), Person.objects.count(), PlacementCase.objects.count()) == counts
