@@ -45,3 +45,13 @@ class ServiceErrorsMixin:
         for key, messages in error.message_dict.items():
             name = self.service_error_field(key)
             self.add_error(name if name in self.fields else None, messages)
+
+
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """Each of a bound form's errors as "Field label: message", for pages that report a small
+    form's errors as messages after a redirect (the field must be named, not guessed)."""
+    found = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        found += [f"{label}: {message}" if label else message for message in errors]
+    return found

@@ -25,6 +25,7 @@ from kotopaikka.people import services as people_services
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
 
+from . import workflow
 from .capacity import CapacityExceeded, dimension_labels, lock_usage, usage_by_year
 from .errors import CaseNotFound, ProposalNotFound
 from .models import (
@@ -38,11 +39,13 @@ from .models import (
     Proposal,
     SelfArrangedMove,
 )
+from .workflow import Action
 
 CASE = "placement.PlacementCase"
 PROPOSAL = "placement.Proposal"
 RUN = "placement.OptimiserRun"
 DEFAULT_DECISION_DAYS = 14
+MAX_NOTE_LENGTH = 500  # Proposal.decline_note's max_length
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
@@ -364,8 +367,7 @@ def proposal_create(
     if municipality is None:
         raise ValidationError({"municipality": [_("Unknown municipality.")]})
     with _locked_case(actor, case_id, "propose") as case:
-        if case.status != PlacementCase.Status.WAITING:
-            raise ValidationError({"case": [_("Only a waiting case can be proposed.")]})
+        next_status = workflow.check(Action.PROPOSE, case)
         year = agreement_year_for(municipality, today)
         usage = None
         if year is not None:
@@ -386,13 +388,14 @@ def proposal_create(
             proposed_by=actor.user.get_username(),
             deadline=deadline or today + dt.timedelta(days=DEFAULT_DECISION_DAYS),
         )
-        case.status = PlacementCase.Status.PROPOSED
+        case.status = next_status
         case.save(update_fields=["status", "updated_at"])
         record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             object_type=PROPOSAL,
             object_id=proposal.pk,
+            subject_ids=case.person_ids(),
             detail={"case": str(case.pk), "municipality": municipality.code},
         )
     return proposal
@@ -418,11 +421,18 @@ def proposal_decide(
     """The municipality accepts or declines. Acceptance opens the persons' data to it; a
     declined case returns to the queue with the municipality excluded."""
     require(actor, Op.PROPOSAL_DECIDE)
+    errors: dict[str, list[str]] = {}
     if not accept and reason not in Proposal.DeclineReason.values:
-        raise ValidationError({"reason": [_("Choose the reason for declining.")]})
+        errors["reason"] = [_("Choose the reason for declining.")]
+    if len(note.strip()) > MAX_NOTE_LENGTH:
+        errors["note"] = [
+            _("The note can be at most %(limit)s characters (it has %(length)s).")
+            % {"limit": MAX_NOTE_LENGTH, "length": len(note.strip())}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    action = Action.ACCEPT if accept else Action.DECLINE
     with _locked_proposal(actor, proposal_id, "decide") as proposal:
-        if proposal.status != Proposal.Status.PENDING:
-            raise ValidationError({"proposal": [_("This proposal has already been decided.")]})
         # Locks in the same order either way: proposal, year (usage counted inside), case.
         _year, usage = lock_usage(proposal.agreement_year_id)
         # Free places fall below zero only through self-arranged moves, which are always
@@ -432,9 +442,9 @@ def proposal_decide(
         if over:
             raise CapacityExceeded(over)
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
+        case.status = workflow.check(action, case, proposal)
+        proposal.status = workflow.proposal_after(action)
         if accept:
-            proposal.status = Proposal.Status.ACCEPTED
-            case.status = PlacementCase.Status.ACCEPTED
             people_services.persons_move_to_municipality(  # the municipality now holds them
                 actor=actor,
                 person_ids=case.person_ids(),
@@ -443,11 +453,9 @@ def proposal_decide(
                 detail={"case": str(case.pk), "proposal": str(proposal.pk)},
             )
         else:
-            proposal.status = Proposal.Status.DECLINED
             proposal.decline_reason = reason
-            case.status = PlacementCase.Status.WAITING
             case.excluded_municipalities.add(proposal.municipality)
-        proposal.decline_note = note.strip()[:500]
+        proposal.decline_note = note.strip()
         proposal.decided_by = actor.user.get_username()
         proposal.decided_at = timezone.now()
         proposal.save()
@@ -457,6 +465,7 @@ def proposal_decide(
             action=AuditEvent.Action.UPDATE,
             object_type=PROPOSAL,
             object_id=proposal.pk,
+            subject_ids=case.person_ids(),
             fields=["status"],
             detail={"decision": "accepted" if accept else "declined", "reason": reason},
         )
@@ -467,20 +476,17 @@ def proposal_withdraw(*, actor: Actor, proposal_id) -> Proposal:
     """The regional authority takes back a pending proposal; the case waits again."""
     require(actor, Op.PROPOSAL_WITHDRAW)
     with _locked_proposal(actor, proposal_id, "withdraw") as proposal:
-        if proposal.status != Proposal.Status.PENDING:
-            raise ValidationError(
-                {"proposal": [_("Only a proposal awaiting decision can be withdrawn.")]}
-            )
-        proposal.status = Proposal.Status.WITHDRAWN
+        case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
+        case.status = workflow.check(Action.WITHDRAW, case, proposal)
+        proposal.status = workflow.proposal_after(Action.WITHDRAW)
         proposal.save(update_fields=["status"])
-        PlacementCase.objects.filter(pk=proposal.case_id).update(
-            status=PlacementCase.Status.WAITING
-        )
+        case.save(update_fields=["status", "updated_at"])
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             object_type=PROPOSAL,
             object_id=proposal.pk,
+            subject_ids=case.person_ids(),
             fields=["status"],
             detail={"decision": "withdrawn"},
         )
@@ -491,20 +497,17 @@ def placement_decide(*, actor: Actor, proposal_id, decided_on: dt.date | None = 
     """The regional authority records the placement decision (osoitus) after acceptance."""
     require(actor, Op.PLACEMENT_DECIDE)
     with _locked_proposal(actor, proposal_id, "placement_decision") as proposal:
-        if proposal.status != Proposal.Status.ACCEPTED or proposal.placement_decided_on:
-            raise ValidationError(
-                {"proposal": [_("A placement decision needs an accepted proposal.")]}
-            )
+        case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
+        case.status = workflow.check(Action.DECIDE_PLACEMENT, case, proposal)
         proposal.placement_decided_on = decided_on or timezone.localdate()
         proposal.save(update_fields=["placement_decided_on"])
-        PlacementCase.objects.filter(pk=proposal.case_id).update(
-            status=PlacementCase.Status.DECIDED
-        )
+        case.save(update_fields=["status", "updated_at"])
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             object_type=PROPOSAL,
             object_id=proposal.pk,
+            subject_ids=case.person_ids(),
             fields=["placement_decided_on"],
         )
     return proposal
@@ -518,13 +521,7 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
         raise ValidationError({"arrived_on": [_("The arrival date cannot be in the future.")]})
     with _locked_proposal(actor, proposal_id, "arrival") as proposal:
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
-        if (
-            proposal.status != Proposal.Status.ACCEPTED
-            or case.status == PlacementCase.Status.ARRIVED
-        ):
-            raise ValidationError(
-                {"proposal": [_("Arrival can be recorded for an accepted proposal only.")]}
-            )
+        next_status = workflow.check(Action.RECORD_ARRIVAL, case, proposal)
         arrival = Arrival.objects.create(
             case=case,
             proposal=proposal,
@@ -533,13 +530,14 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
             recorded_by=actor.user.get_username(),
         )
         _start_integration(actor, case, proposal.municipality, arrived_on, "arrival")
-        case.status = PlacementCase.Status.ARRIVED
+        case.status = next_status
         case.save(update_fields=["status", "updated_at"])
         record_event(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             object_type="placement.Arrival",
             object_id=arrival.pk,
+            subject_ids=case.person_ids(),
             detail={"case": str(case.pk), "arrived_on": arrived_on.isoformat()},
         )
     return arrival

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from kotopaikka.access.policy import can
 from kotopaikka.access.roles import Op
 from kotopaikka.core.decorators import requires
+from kotopaikka.core.forms import error_messages
 from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.registry.models import Region
 
-from . import importing, runs, selectors, services
+from . import importing, runs, selectors, services, workflow
 from .forms import (
     AgreementForm,
     CaseForm,
@@ -30,7 +31,7 @@ from .forms import (
     SelfMoveForm,
 )
 from .maps import free_places_map, region_bars
-from .models import DIMENSION_LABELS, Need, PlacementCase
+from .models import DIMENSION_LABELS, Need
 from .params import int_or_none, queue_filter_form, queue_filters, year_param
 
 
@@ -92,13 +93,17 @@ def case_import(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.case_get(actor=request.actor, case_id=case_id)
     actor = request.actor
+    proposals = list(case.proposals.all())
+    for proposal in proposals:  # what the workflow allows now (the buttons shown)
+        proposal.allowed = workflow.allowed_actions(case, proposal)
+    case_actions = workflow.allowed_actions(case)
     return render(
         request,
         "placement/case_detail.html",
         {
             "case": case,
-            "proposals": case.proposals.all(),
-            "propose_form": ProposeForm() if case.status == PlacementCase.Status.WAITING else None,
+            "proposals": proposals,
+            "propose_form": ProposeForm() if workflow.Action.PROPOSE in case_actions else None,
             "decision_form": DecisionForm(),
             "date_form": DateForm(),
             "can_propose": can(actor, Op.PROPOSAL_CREATE),
@@ -145,7 +150,8 @@ def propose(request: HttpRequest, case_id) -> HttpResponse:
 def decide(request: HttpRequest, proposal_id) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose accept or decline."))
+        for message in error_messages(form):
+            messages.error(request, message)
         return redirect("placement:inbox")
     try:
         proposal = services.proposal_decide(
