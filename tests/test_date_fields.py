@@ -47,7 +47,7 @@ def test_a_stored_date_is_rendered_as_the_iso_value_a_date_input_accepts(languag
 
 def test_a_date_default_is_rendered_as_an_iso_value():
     with translation.override("fi"):
-        html = str(SelfMoveForm()["date"])
+        html = str(SelfMoveForm()["moved_on"])
     assert f'value="{dt.date.today().isoformat()}"' in html
 
 

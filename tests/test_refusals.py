@@ -65,6 +65,10 @@ ROUTES = [
     Route("placement:agreement_document", "get", None, "agreement", W, "analyst"),
     Route("placement:run", "get", None, "run", OFF, "analyst"),
     Route("placement:run_send", "post", {}, "run", OFF, "analyst"),
+    Route(
+        "placement:move_resolve", "post", {"decision": "confirm"}, "move", OFF, "helsinki_worker"
+    ),
+    Route("api-move-resolve", "post", {"confirm": True}, "move", OFF, "helsinki_worker"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
     Route("api-case-propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
     Route("api-proposal-decide", "post", {"accept": True}, "proposal", W, "uusimaa_officer"),
@@ -95,8 +99,22 @@ def test_every_route_with_a_path_parameter_is_in_the_matrix():
     assert routes == {r.name for r in ROUTES}
 
 
+def _move_notice(officer, worker, make_person, case):
+    """Helsinki's report that the member of `case` moved there."""
+    person = make_person(officer)
+    member = case.members.get()
+    member.person = person
+    member.save()
+    return services.self_move_report(
+        actor=worker,
+        identity_code=person.identifiers.get(kind="hetu").value,
+        date_of_birth=person.date_of_birth,
+        moved_on=TODAY,
+    )
+
+
 @pytest.fixture
-def world(uusimaa_officer, helsinki_worker, make_person, django_capture_on_commit_callbacks):
+def world(uusimaa_officer, helsinki_worker, make_person, clean_cache):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
     from kotopaikka.placement.models import PlacementAgreement
 
@@ -121,6 +139,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, django_capture_on_commi
     proposal = services.proposal_create(
         actor=uusimaa_officer, case_id=case.pk, municipality_code="091"
     )
+    notice = _move_notice(uusimaa_officer, helsinki_worker, make_person, waiting)
     run = runs.optimiser_run_start(
         actor=uusimaa_officer, year=TODAY.year, case_ids=[str(waiting.pk)]
     )
@@ -130,6 +149,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, django_capture_on_commi
         "proposal": proposal,
         "agreement": PlacementAgreement.objects.get(municipality__code="091"),
         "run": run,
+        "move": notice,
     }
 
 
@@ -146,6 +166,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"agreement_id": world["agreement"].pk}
     if route.ids == "run":
         return {"run_id": world["run"].pk}
+    if route.ids == "move":
+        return {"notice_id": world["move"].pk}
     return {"code": "091"}
 
 

@@ -76,6 +76,11 @@ urlpatterns = [
         name="api-arrival",
     ),
     path("placement/moves/", placement.SelfMoveApi.as_view(), name="api-self-move"),
+    path(
+        "placement/moves/<uuid:notice_id>/resolution/",
+        placement.MoveResolutionApi.as_view(),
+        name="api-move-resolve",
+    ),
     path("placement/usage/", placement.UsageApi.as_view(), name="api-usage"),
     path("placement/agreements/", placement.AgreementApi.as_view(), name="api-agreement"),
 ]

@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ConflictError
+from .errors import ConflictError, TooManyAttempts
 
 
 def exception_handler(exc, context):
@@ -18,6 +18,8 @@ def exception_handler(exc, context):
             {"detail": exc.messages[0], "code": exc.conflict_code, **exc.payload()},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, TooManyAttempts):
+        return Response({"detail": exc.messages[0], "code": "too_many_attempts"}, status=429)
     if isinstance(exc, DjangoValidationError):
         body = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -31,6 +31,7 @@ PERSONAL: frozenset[str] = frozenset(
         "placement.Proposal",
         "placement.Arrival",
         "placement.SelfArrangedMove",
+        "placement.MoveNotice",
         "placement.OptimiserRun",
     }
 )

@@ -19,3 +19,10 @@ class ConflictError(ValidationError):
     def payload(self) -> dict[str, Any]:
         """Extra fields of the API's 409 body (documented by the raising domain)."""
         return {}
+
+
+class TooManyAttempts(ValidationError):
+    """The actor has tried this too often in a short time (a lookup that must not be open to
+    guessing). A validation error for forms; the API answers 429."""
+
+    http_status = 429

@@ -39,6 +39,7 @@ class Op(StrEnum):
     PLACEMENT_DECIDE = "placement.decide"
     ARRIVAL_RECORD = "arrival.record"
     SELF_MOVE_RECORD = "self_move.record"
+    SELF_MOVE_RESOLVE = "self_move.resolve"
     AGREEMENT_VIEW = "agreement.view"
     AGREEMENT_MANAGE = "agreement.manage"
     OPTIMISER_RUN = "optimiser.run"

@@ -200,3 +200,24 @@ def find_duplicates(
         return []
     visible = {p.pk: p for p in Person.objects.for_actor(actor).filter(pk__in=matches)}
     return [DuplicateMatch(reason, visible.get(pk)) for pk, reason in matches.items()]
+
+
+def person_by_identity_code(identity_code: str) -> Person | None:
+    """The person holding this identity code (or temporary identity code), whatever the
+    actor's scope, for matching by something only the person has: a municipality identifying
+    a person who moved there on their own. Raises `InvalidIdentifier` for a malformed code.
+
+    Not audited here and never shown: the caller (placement's move report) audits the attempt
+    naming the person, and answers the same for no person and for a mismatch.
+    """
+    normalised = normalise(IdentifierKind.HETU, identity_code)
+    return (
+        Person.objects.filter(
+            identifiers__kind=IdentifierKind.HETU,
+            identifiers__lookup_hash=PersonIdentifier.hash_for(
+                IdentifierKind.HETU, normalised.value
+            ),
+        )
+        .distinct()
+        .first()
+    )

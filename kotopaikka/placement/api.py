@@ -9,11 +9,13 @@ from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from kotopaikka.access.policy import can, require
+from kotopaikka.access.roles import Op
 from kotopaikka.core.api import ActorAPIView
 from kotopaikka.optimiser.model import DIMENSIONS
 
 from . import importing, selectors, services
-from .models import Need, PlacementCase, Proposal
+from .models import MoveNotice, Need, PlacementCase, Proposal
 from .params import EMERGENCY_VALUES, queue_filters, year_param
 
 
@@ -260,28 +262,56 @@ class ArrivalApi(ActorAPIView):
 
 
 class SelfMoveSerializer(serializers.Serializer):
-    reference = serializers.CharField(max_length=40)
-    date = serializers.DateField()
+    identity_code = serializers.CharField(max_length=11)
+    date_of_birth = serializers.DateField()
+    moved_on = serializers.DateField()
+
+
+class MoveNoticeSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    municipality = serializers.CharField(source="municipality.code")
+    moved_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=MoveNotice.Status.choices)
+    reported_by = serializers.CharField()
+    reported_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolution_note = serializers.CharField()
+
+
+class MoveResolutionSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class SelfMoveApi(ActorAPIView):
-    @extend_schema(request=SelfMoveSerializer, responses={201: dict})
+    """Self-arranged moves: a municipality reports one (identity code and date of birth must
+    both match one person of a waiting case; otherwise the same 400 "no match"); the regional
+    authority holding the case lists and resolves the notices."""
+
+    @extend_schema(responses=MoveNoticeSerializer(many=True))
+    def get(self, request):
+        if not (can(self.actor, Op.SELF_MOVE_RECORD) or can(self.actor, Op.SELF_MOVE_RESOLVE)):
+            require(self.actor, Op.SELF_MOVE_RECORD)
+        notices = selectors.move_notice_list(actor=self.actor)
+        return Response(MoveNoticeSerializer(notices, many=True).data)
+
+    @extend_schema(request=SelfMoveSerializer, responses={201: MoveNoticeSerializer})
     def post(self, request):
         s = SelfMoveSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        move = services.self_arranged_move_record(
-            actor=self.actor,
-            reference=s.validated_data["reference"],
-            moved_on=s.validated_data["date"],
+        notice = services.self_move_report(actor=self.actor, **s.validated_data)
+        return Response(MoveNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class MoveResolutionApi(ActorAPIView):
+    @extend_schema(request=MoveResolutionSerializer, responses={200: MoveNoticeSerializer})
+    def post(self, request, notice_id):
+        s = MoveResolutionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        notice = services.move_notice_resolve(
+            actor=self.actor, notice_id=notice_id, **s.validated_data
         )
-        return Response(
-            {
-                "case": str(move.case_id),
-                "municipality": move.municipality.code,
-                "exceeded": move.exceeded,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(MoveNoticeSerializer(notice).data)
 
 
 class UsageApi(ActorAPIView):

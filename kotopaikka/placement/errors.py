@@ -9,3 +9,7 @@ class CaseNotFound(Http404):
 
 class ProposalNotFound(Http404):
     """The proposal does not exist or is not the actor's to act on."""
+
+
+class MoveNoticeNotFound(Http404):
+    """The move notice does not exist or is not the actor's to see."""

@@ -127,8 +127,26 @@ class DateForm(forms.Form):
     date = forms.DateField(label=_("Date"), initial=dt.date.today, widget=DateInput())
 
 
-class SelfMoveForm(DateForm):
-    reference = forms.CharField(label=_("Case reference"), max_length=40)
+class SelfMoveForm(forms.Form):
+    """A person who moved to the municipality on their own, identified by what only they
+    have: both must match one person of a case waiting for a municipality."""
+
+    identity_code = forms.CharField(
+        label=_("Personal identity code"),
+        max_length=11,
+        help_text=_("The mover's personal identity code or temporary identity code."),
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    moved_on = forms.DateField(label=_("Moved on"), initial=dt.date.today, widget=DateInput())
+
+
+class MoveResolutionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm the move")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
 class AgreementForm(ServiceErrorsMixin, forms.Form):

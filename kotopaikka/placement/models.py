@@ -153,7 +153,6 @@ class PlacementCase(models.Model):
     reference = models.CharField(
         _("case reference"),
         max_length=40,
-        unique=True,
         help_text=_("E.g. the UNHCR case number 147-…"),
     )
     regional_authority = models.ForeignKey(
@@ -200,6 +199,22 @@ class PlacementCase(models.Model):
 
     class Meta:
         ordering = ["received_on", "reference"]
+        # A reference is unique in the register of the one who holds the case (a regional
+        # authority; a reception centre within it), not across the country: a uniqueness
+        # error for another holder's reference would tell that the case exists.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regional_authority", "reference"],
+                condition=Q(reception_centre__isnull=True),
+                name="case_reference_unique_per_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["reception_centre", "reference"],
+                condition=Q(reception_centre__isnull=False),
+                name="case_reference_unique_per_reception_centre",
+            ),
+        ]
+        indexes = [models.Index(fields=["reference"], name="case_reference_idx")]
         verbose_name = _("placement case")
         verbose_name_plural = _("placement cases")
 
@@ -365,6 +380,61 @@ class SelfArrangedMove(models.Model):
     class Meta:
         verbose_name = _("self-arranged move")
         verbose_name_plural = _("self-arranged moves")
+
+
+class MoveNoticeQuerySet(models.QuerySet):
+    def for_actor(self, actor) -> MoveNoticeQuerySet:
+        from .scope import move_notice_scope_q
+
+        return self.filter(move_notice_scope_q(actor))
+
+
+class MoveNotice(models.Model):
+    """A municipality's report that a member of a waiting case moved there on their own.
+
+    The municipality found the person by what only the mover has (identity code and date of
+    birth); it learns nothing else until the regional authority holding the case resolves
+    the notice. Confirming it records the `SelfArrangedMove` (counted against the places),
+    withdraws a pending proposal to another municipality and opens the persons to the
+    receiving municipality; a notice never does any of that by itself.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("awaiting the regional authority")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(PlacementCase, on_delete=models.CASCADE, related_name="move_notices")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="move_notices"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="move_notices"
+    )
+    moved_on = models.DateField(_("moved on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    reported_by = models.CharField(_("reported by"), max_length=150)
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_by = models.CharField(_("resolved by"), max_length=150, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = MoveNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "municipality"],
+                condition=Q(status="open"),
+                name="one_open_move_notice_per_case_and_municipality",
+            )
+        ]
+        verbose_name = _("move notice")
+        verbose_name_plural = _("move notices")
 
 
 class RunQuerySet(models.QuerySet):

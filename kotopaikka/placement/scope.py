@@ -61,3 +61,15 @@ def run_scope_q(actor: Actor | None) -> Q:
     if placement_party(actor) != Organisation.Kind.REGIONAL_AUTHORITY:
         return Q(pk__in=[])
     return Q(regional_authority_id=actor.organisation.pk)
+
+
+def move_notice_scope_q(actor: Actor | None) -> Q:
+    """Row filter on `placement.MoveNotice`: the regional authority holding the case sees and
+    resolves its notices; the reporting municipality sees the notices it made (and nothing of
+    the case beyond them until a notice is confirmed)."""
+    party = placement_party(actor)
+    if party == Organisation.Kind.REGIONAL_AUTHORITY:
+        return Q(case__regional_authority_id=actor.organisation.pk)
+    if party == Organisation.Kind.MUNICIPALITY:
+        return Q(municipality_id=actor.organisation.municipality_id)
+    return Q(pk__in=[])

@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.utils import timezone
 
 from kotopaikka.access.policy import Actor, require
@@ -18,8 +18,15 @@ from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
 from .errors import CaseNotFound
-from .models import AgreementYear, OptimiserRun, PlacementAgreement, PlacementCase, Proposal
-from .services import CASE, PROPOSAL, RUN
+from .models import (
+    AgreementYear,
+    MoveNotice,
+    OptimiserRun,
+    PlacementAgreement,
+    PlacementCase,
+    Proposal,
+)
+from .services import CASE, MOVE, PROPOSAL, RUN
 
 ANONYMISED_FIELDS = ("members", "needs", "ties", "wishes", "emergency", "nationality", "status")
 
@@ -367,3 +374,24 @@ def run_rows(run) -> list[dict]:
         {**u, "reference": references.get(u["case"], u["case"]), "unplaced": True} for u in unplaced
     ]
     return rows
+
+
+def move_notice_list(*, actor: Actor, limit: int = 200) -> list[MoveNotice]:
+    """The move notices the actor may see (`placement.scope.move_notice_scope_q`): open ones
+    first. One audited list naming the persons of the notices shown."""
+    notices = list(
+        MoveNotice.objects.for_actor(actor)
+        .select_related("case", "municipality", "person")
+        .order_by(Case(When(status=MoveNotice.Status.OPEN, then=0), default=1), "-reported_at")[
+            :limit
+        ]
+    )
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        object_type=MOVE,
+        subject_ids=sorted({str(n.person_id) for n in notices if n.person_id}),
+        fields=["case", "municipality", "moved_on", "status"],
+        detail={"count": len(notices)},
+    )
+    return notices

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,19 +22,23 @@ from kotopaikka.access.roles import Op
 from kotopaikka.access.scope import locked_in_scope
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
+from kotopaikka.core.errors import TooManyAttempts
 from kotopaikka.integration import services as integration_services
 from kotopaikka.people import services as people_services
+from kotopaikka.people.identifiers import InvalidIdentifier
+from kotopaikka.people.selectors import person_by_identity_code
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
 
 from . import workflow
 from .capacity import CapacityExceeded, dimension_labels, lock_usage, usage_by_year
-from .errors import CaseNotFound, ProposalNotFound
+from .errors import CaseNotFound, MoveNoticeNotFound, ProposalNotFound
 from .models import (
     DIMENSION_LABELS,
     AgreementYear,
     Arrival,
     CaseMember,
+    MoveNotice,
     Need,
     PlacementAgreement,
     PlacementCase,
@@ -89,8 +95,6 @@ def _clean_case(data: CaseData) -> CaseData:
     reference = data.reference.strip()
     if not reference:
         add("reference", _("The case reference is required."))
-    elif PlacementCase.objects.filter(reference=reference).exists():
-        add("reference", _("A case with this reference already exists."))
     if data.kind not in PlacementCase.Kind.values:
         add("kind", _("Unknown value %(value)s.") % {"value": data.kind})
     if not data.members:
@@ -163,42 +167,54 @@ def case_create(*, actor: Actor, data: CaseData, is_synthetic: bool = False) -> 
     require(actor, Op.CASE_CREATE)
     data = _clean_case(data)
     holder = _holder(actor, data.kind)
-    with transaction.atomic():
-        case = PlacementCase.objects.create(
-            kind=data.kind,
-            reference=data.reference,
-            emergency=data.emergency,
-            nationality=data.nationality,
-            needs=sorted(set(data.needs)),
-            ties=data.ties,
-            wishes=data.wishes,
-            wishes_note=data.wishes_note,
-            available_from=data.available_from,
-            linked_group=data.linked_group.strip(),
-            received_on=data.received_on or timezone.localdate(),
-            is_synthetic=is_synthetic,
-            **holder,
-        )
-        CaseMember.objects.bulk_create(
-            CaseMember(
-                case=case,
-                age=m.age,
-                sex=m.sex,
-                education_years=m.education_years,
-                work_experience_years=m.work_experience_years,
-                languages=m.languages,
-                literate=m.literate,
-                unaccompanied_minor=m.unaccompanied_minor,
+    same_holder = PlacementCase.objects.filter(
+        reference=data.reference,
+        regional_authority=holder["regional_authority"],
+        reception_centre=holder.get("reception_centre"),
+    )
+    if same_holder.exists():  # only within the actor's own register (see the constraints)
+        raise ValidationError({"reference": [_("A case with this reference already exists.")]})
+    try:
+        with transaction.atomic():
+            case = PlacementCase.objects.create(
+                kind=data.kind,
+                reference=data.reference,
+                emergency=data.emergency,
+                nationality=data.nationality,
+                needs=sorted(set(data.needs)),
+                ties=data.ties,
+                wishes=data.wishes,
+                wishes_note=data.wishes_note,
+                available_from=data.available_from,
+                linked_group=data.linked_group.strip(),
+                received_on=data.received_on or timezone.localdate(),
+                is_synthetic=is_synthetic,
+                **holder,
             )
-            for m in data.members
-        )
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            object_type=CASE,
-            object_id=case.pk,
-            fields=["members", "needs", "ties", "wishes", "emergency"],
-        )
+            CaseMember.objects.bulk_create(
+                CaseMember(
+                    case=case,
+                    age=m.age,
+                    sex=m.sex,
+                    education_years=m.education_years,
+                    work_experience_years=m.work_experience_years,
+                    languages=m.languages,
+                    literate=m.literate,
+                    unaccompanied_minor=m.unaccompanied_minor,
+                )
+                for m in data.members
+            )
+            record_event(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                object_type=CASE,
+                object_id=case.pk,
+                fields=["members", "needs", "ties", "wishes", "emergency"],
+            )
+    except IntegrityError:  # the same reference, saved by someone else a moment ago
+        raise ValidationError(
+            {"reference": [_("A case with this reference already exists.")]}
+        ) from None
     return case
 
 
@@ -563,56 +579,212 @@ def _start_integration(
     )
 
 
-def self_arranged_move_record(
-    *, actor: Actor, reference: str, moved_on: dt.date
-) -> SelfArrangedMove:
-    """Record that a case moved to the actor's municipality on its own. Always recorded and
-    counted; `exceeded` lists the dimensions in which it goes over the agreement.
+MOVE = "placement.MoveNotice"
+#: Identity lookups a user may try per hour when reporting self-arranged moves (a lookup by
+#: identity code and date of birth must not be open to guessing; each try is audited too).
+MOVE_LOOKUPS_PER_HOUR = 10
 
-    The municipality finds the case by its reference (the mover or the reception centre gives
-    it): a waiting case is not otherwise visible to a municipality.
+
+def _count_move_lookup(actor: Actor) -> None:
+    """Count one lookup against the user's hourly limit (shared by every process through
+    Django's cache); refuse when the limit is used up."""
+    key = f"kotopaikka:move-lookups:{actor.user.pk}"
+    limit = getattr(settings, "MOVE_LOOKUPS_PER_HOUR", MOVE_LOOKUPS_PER_HOUR)
+    cache.add(key, 0, timeout=3600)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        used = 1
+    if used > limit:
+        raise TooManyAttempts(
+            _("Too many lookups: at most %(limit)s an hour. Try again later.") % {"limit": limit}
+        )
+
+
+def _movable_case_of(person) -> PlacementCase | None:
+    if person is None:
+        return None
+    member = (
+        CaseMember.objects.filter(
+            person=person, case__status__in=workflow.CASE_TRANSITIONS[Action.CONFIRM_MOVE][0]
+        )
+        .select_related("case")
+        .first()
+    )
+    return member.case if member else None
+
+
+def self_move_report(
+    *, actor: Actor, identity_code: str, date_of_birth: dt.date, moved_on: dt.date
+) -> MoveNotice:
+    """A municipality reports that a person of a waiting case moved there on their own.
+
+    The person is identified by what only the mover has: the identity code and the date of
+    birth must both match one person of a waiting or proposed case. No match, a mismatch and
+    a person of no such case all get the same answer; every attempt is audited (a refused one
+    naming the person whose code was tried) and counted against the user's hourly limit.
+    The result is a notice to the regional authority holding the case, which resolves it
+    (`move_notice_resolve`); nothing of the case changes here.
     """
     require(actor, Op.SELF_MOVE_RECORD)
     municipality = actor.organisation.municipality
     if moved_on > timezone.localdate():
         raise ValidationError({"moved_on": [_("The date cannot be in the future.")]})
-    movable = (PlacementCase.Status.WAITING, PlacementCase.Status.PROPOSED)
-    found = PlacementCase.objects.filter(reference=reference.strip(), status__in=movable).first()
-    if found is None:
+    _count_move_lookup(actor)
+    try:
+        person = person_by_identity_code(identity_code)
+    except InvalidIdentifier as exc:
+        raise ValidationError({"identity_code": [exc.reason]}) from None
+    case = _movable_case_of(person) if person and person.date_of_birth == date_of_birth else None
+    if case is None or person.municipality_id == municipality.pk:
         record_denial(
-            actor=actor, object_type=CASE, object_id=reference.strip(), purpose="self_arranged_move"
+            actor=actor,
+            object_type=MOVE,
+            object_id="",
+            purpose="self_move_report",
+            person_id=person.pk if person else None,
         )
-        raise CaseNotFound()
+        raise ValidationError(
+            _(
+                "No person of a case waiting for a municipality has this identity code and "
+                "date of birth."
+            ),
+            code="no_match",
+        )
     with transaction.atomic():
-        case = PlacementCase.objects.select_for_update().get(pk=found.pk)
-        if case.status not in movable:
-            raise ValidationError({"reference": [_("The case was placed a moment ago.")]})
-        Proposal.objects.filter(case=case, status=Proposal.Status.PENDING).update(
-            status=Proposal.Status.WITHDRAWN
-        )
-        year = agreement_year_for(municipality, moved_on)
-        demand = case.demand()
-        exceeded: list[str] = []
-        if year is not None:
-            year, usage = lock_usage(year.pk)
-            exceeded = usage.exceeded_by(demand)
-        move = SelfArrangedMove.objects.create(
+        notice, created = MoveNotice.objects.get_or_create(
             case=case,
             municipality=municipality,
-            agreement_year=year,
-            moved_on=moved_on,
-            demand=demand,
-            exceeded=exceeded,
-            recorded_by=actor.user.get_username(),
+            status=MoveNotice.Status.OPEN,
+            defaults={
+                "person": person,
+                "moved_on": moved_on,
+                "reported_by": actor.user.get_username(),
+            },
         )
-        _start_integration(actor, case, municipality, moved_on, "self_arranged_move")
-        case.status = PlacementCase.Status.MOVED_INDEPENDENTLY
-        case.save(update_fields=["status", "updated_at"])
         record_event(
             actor=actor,
-            action=AuditEvent.Action.CREATE,
-            object_type="placement.SelfArrangedMove",
-            object_id=move.pk,
-            detail={"case": str(case.pk), "exceeded": exceeded},
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.READ,
+            object_type=MOVE,
+            object_id=notice.pk,
+            person_id=person.pk,
+            detail={"case": str(case.pk), "moved_on": moved_on.isoformat()},
         )
+    return notice
+
+
+def move_notice_resolve(*, actor: Actor, notice_id, confirm: bool, note: str = "") -> MoveNotice:
+    """The regional authority holding the case confirms or rejects a move notice.
+
+    Confirming records the self-arranged move (counted against the municipality's places,
+    flagged where it goes over: the move happened), withdraws a pending proposal to another
+    municipality, rejects the case's other open notices, and moves the persons to the
+    municipality as its integration clients, all in one transaction.
+    """
+    require(actor, Op.SELF_MOVE_RESOLVE)
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError(
+            {
+                "note": [
+                    _("The note can be at most %(limit)s characters (it has %(length)s).")
+                    % {"limit": MAX_NOTE_LENGTH, "length": len(note)}
+                ]
+            }
+        )
+    with locked_in_scope(
+        MoveNotice.objects.for_actor(actor),
+        notice_id,
+        actor=actor,
+        object_type=MOVE,
+        purpose="resolve",
+        not_found=MoveNoticeNotFound,
+        select_related=("case", "municipality"),
+    ) as notice:
+        if notice.status != MoveNotice.Status.OPEN:
+            raise ValidationError(
+                {
+                    "notice": [
+                        _("This notice has already been %(status)s.")
+                        % {"status": notice.get_status_display()}
+                    ]
+                }
+            )
+        case = PlacementCase.objects.select_for_update().get(pk=notice.case_id)
+        persons = case.person_ids()
+        if confirm:
+            case.status = workflow.check(Action.CONFIRM_MOVE, case)
+            _confirm_move(actor, case, notice)
+            case.save(update_fields=["status", "updated_at"])
+        notice.status = MoveNotice.Status.CONFIRMED if confirm else MoveNotice.Status.REJECTED
+        notice.resolved_by = actor.user.get_username()
+        notice.resolved_at = timezone.now()
+        notice.resolution_note = note
+        notice.save()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=MOVE,
+            object_id=notice.pk,
+            person_id=notice.person_id,
+            subject_ids=persons,
+            fields=["status"],
+            detail={"decision": notice.status, "case": str(case.pk)},
+        )
+    return notice
+
+
+def _confirm_move(actor: Actor, case: PlacementCase, notice: MoveNotice) -> SelfArrangedMove:
+    for proposal in case.proposals.select_for_update().filter(status=Proposal.Status.PENDING):
+        proposal.status = workflow.proposal_after(Action.WITHDRAW)
+        proposal.save(update_fields=["status"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=PROPOSAL,
+            object_id=proposal.pk,
+            subject_ids=case.person_ids(),
+            fields=["status"],
+            detail={"decision": "withdrawn", "reason": "self_arranged_move"},
+        )
+    others = case.move_notices.select_for_update().filter(status=MoveNotice.Status.OPEN)
+    for other in others.exclude(pk=notice.pk):  # another municipality reported it too
+        other.status = MoveNotice.Status.REJECTED
+        other.resolved_by = actor.user.get_username()
+        other.resolved_at = timezone.now()
+        other.save(update_fields=["status", "resolved_by", "resolved_at"])
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=MOVE,
+            object_id=other.pk,
+            person_id=other.person_id,
+            fields=["status"],
+            detail={"decision": other.status, "reason": "another notice confirmed"},
+        )
+    year = agreement_year_for(notice.municipality, notice.moved_on)
+    demand = case.demand()
+    exceeded: list[str] = []
+    if year is not None:
+        year, usage = lock_usage(year.pk)
+        exceeded = usage.exceeded_by(demand)
+    move = SelfArrangedMove.objects.create(
+        case=case,
+        municipality=notice.municipality,
+        agreement_year=year,
+        moved_on=notice.moved_on,
+        demand=demand,
+        exceeded=exceeded,
+        recorded_by=actor.user.get_username(),
+    )
+    _start_integration(actor, case, notice.municipality, notice.moved_on, "self_arranged_move")
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        object_type="placement.SelfArrangedMove",
+        object_id=move.pk,
+        subject_ids=case.person_ids(),
+        detail={"case": str(case.pk), "exceeded": exceeded},
+    )
     return move

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,11 +27,12 @@ from .forms import (
     DateForm,
     DecisionForm,
     ImportForm,
+    MoveResolutionForm,
     ProposeForm,
     SelfMoveForm,
 )
 from .maps import free_places_map, region_bars
-from .models import DIMENSION_LABELS, Need
+from .models import Need
 from .params import int_or_none, queue_filter_form, queue_filters, year_param
 
 
@@ -227,28 +228,76 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.SELF_MOVE_RECORD)
 def self_move(request: HttpRequest) -> HttpResponse:
+    """Report a self-arranged move: the identity lookup, then a notice to the authority."""
     form = SelfMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
-            move = services.self_arranged_move_record(
+            services.self_move_report(
                 actor=request.actor,
-                reference=form.cleaned_data["reference"],
-                moved_on=form.cleaned_data["date"],
+                identity_code=d["identity_code"],
+                date_of_birth=d["date_of_birth"],
+                moved_on=d["moved_on"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_service_errors(error)
         else:
-            if move.exceeded:
-                messages.warning(
-                    request,
-                    _("Recorded. The move goes over the agreed places: %(dims)s.")
-                    % {"dims": ", ".join(str(DIMENSION_LABELS[d]) for d in move.exceeded)},
-                )
-            else:
-                messages.success(request, _("Recorded."))
-            return redirect("placement:agreements")
-    return render(request, "placement/self_move.html", {"form": form})
+            messages.success(
+                request,
+                _(
+                    "Reported. The regional authority that holds the case confirms the move; "
+                    "you see the persons once it has."
+                ),
+            )
+            return redirect("placement:moves")
+    return render(
+        request, "placement/self_move.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _may_see_moves(request: HttpRequest) -> None:
+    if not (can(request.actor, Op.SELF_MOVE_RECORD) or can(request.actor, Op.SELF_MOVE_RESOLVE)):
+        raise PermissionDenied(Op.SELF_MOVE_RECORD.value)
+
+
+def move_notices(request: HttpRequest) -> HttpResponse:
+    _may_see_moves(request)
+    notices = selectors.move_notice_list(actor=request.actor)
+    return render(
+        request,
+        "placement/move_notices.html",
+        {
+            "notices": notices,
+            "can_resolve": can(request.actor, Op.SELF_MOVE_RESOLVE),
+            "can_report": can(request.actor, Op.SELF_MOVE_RECORD),
+            "resolution_form": MoveResolutionForm(),
+        },
+    )
+
+
+@require_POST
+@requires(Op.SELF_MOVE_RESOLVE)
+def move_resolve(request: HttpRequest, notice_id) -> HttpResponse:
+    form = MoveResolutionForm(request.POST)
+    if not form.is_valid():
+        for message in error_messages(form):
+            messages.error(request, message)
+        return redirect("placement:moves")
+    try:
+        notice = services.move_notice_resolve(
+            actor=request.actor,
+            notice_id=notice_id,
+            confirm=form.cleaned_data["decision"] == "confirm",
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:  # CapacityExceeded included
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The move notice is %(status)s.") % {"status": notice.get_status_display()}
+        )
+    return redirect("placement:moves")
 
 
 @requires(Op.AGREEMENT_VIEW)

@@ -48,6 +48,18 @@ def _tasks(actor) -> list[Task]:
             "placement:case_import",
         ),
         (
+            Op.SELF_MOVE_RECORD,
+            gettext_lazy("Self-arranged moves"),
+            gettext_lazy("Report a person who moved to your municipality on their own."),
+            "placement:moves",
+        ),
+        (
+            Op.SELF_MOVE_RESOLVE,
+            gettext_lazy("Self-arranged moves"),
+            gettext_lazy("Confirm or reject municipalities' reports of self-arranged moves."),
+            "placement:moves",
+        ),
+        (
             Op.AGREEMENT_VIEW,
             gettext_lazy("Municipal places"),
             gettext_lazy("Agreements and places: agreed, proposed, accepted, arrived, free."),

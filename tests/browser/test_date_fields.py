@@ -112,4 +112,4 @@ def test_a_date_form_shows_its_default_date_to_the_browser(page, log_in):
     """A form whose date starts as today (the self-arranged move) must show it, not empty."""
     log_in(page, "helsinki")
     page.goto("/placement/moves/new/")
-    assert _date_values(page)["date"] == TODAY.isoformat()
+    assert _date_values(page)["moved_on"] == TODAY.isoformat()
