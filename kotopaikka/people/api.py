@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -100,8 +100,13 @@ class PersonCompensationSerializer(PersonListItemSerializer):
 
 
 class HouseholdMemberSerializer(serializers.Serializer):
-    person = serializers.UUIDField(source="person_id")
-    relation = serializers.CharField()
+    """A household member as the caller may see them (`selectors.Relative`): a member outside
+    the caller's scope has no id (`person` null, `in_scope` false)."""
+
+    person = serializers.UUIDField(source="person.pk", allow_null=True, default=None)
+    relation = serializers.ChoiceField(choices=HouseholdMember.Relation.choices)
+    relation_label = serializers.CharField()
+    in_scope = serializers.BooleanField()
 
 
 class PersonDetailSerializer(PersonCompensationSerializer):
@@ -124,11 +129,9 @@ class PersonDetailSerializer(PersonCompensationSerializer):
     def get_other_names(self, person) -> list[dict]:
         return [{"value": n.value, "script": n.script} for n in person.other_names.all()]
 
+    @extend_schema_field(HouseholdMemberSerializer(many=True))
     def get_household(self, person) -> list[dict]:
-        membership = getattr(person, "household_membership", None)
-        if membership is None:
-            return []
-        return HouseholdMemberSerializer(membership.household.members.all(), many=True).data
+        return HouseholdMemberSerializer(getattr(person, "relatives", []), many=True).data
 
 
 def _detail_serializer(actor):
@@ -220,7 +223,8 @@ class PersonHouseholdApi(ActorAPIView):
             relative_id=serializer.validated_data["relative"],
             relation=serializer.validated_data["relation"],
         )
-        return Response(HouseholdMemberSerializer(household.members.all(), many=True).data)
+        members = selectors.household_members(self.actor, household)
+        return Response(HouseholdMemberSerializer(members, many=True).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, person_id):

@@ -11,7 +11,7 @@ from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
 from kotopaikka.access.scope import in_scope_or_404
 from kotopaikka.audit.models import AuditEvent
-from kotopaikka.audit.services import record_event
+from kotopaikka.audit.services import record_denial, record_event
 
 from . import fields
 from .errors import PersonNotFound
@@ -53,16 +53,61 @@ def person_get(*, actor: Actor, person_id: uuid.UUID | str, purpose: str = "view
         not_found=PersonNotFound,
         person=True,
     )
+    shown = fields.DETAIL_FIELDS[actor.person_view]
+    person.relatives = household_of(actor, person) if "household" in shown else []
     record_event(
         actor=actor,
         action=AuditEvent.Action.READ,
         object_type=OBJECT_TYPE,
         object_id=person.pk,
         person_id=person.pk,
-        fields=fields.DETAIL_FIELDS[actor.person_view],
+        subject_ids=[r.person.pk for r in person.relatives if r.person and r.person != person],
+        fields=shown,
         detail={"purpose": purpose},
     )
     return person
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A member of a person's household as one viewer may see them: `person` is None for a
+    member outside the viewer's scope, who is shown only as "a member in another
+    municipality" (no name, no id, no date of birth)."""
+
+    relation: str
+    relation_label: str
+    person: Person | None
+
+    @property
+    def in_scope(self) -> bool:
+        return self.person is not None
+
+
+def household_of(actor: Actor, person: Person) -> list[Relative]:
+    """The household of `person` (the person included) as `actor` may see it. Every page,
+    API answer and export that lists relatives takes them from here; the caller's audit event
+    names the relatives shown (the read of the person already does)."""
+    membership = getattr(person, "household_membership", None)
+    if membership is None:
+        return []
+    return household_members(actor, membership.household)
+
+
+def household_members(actor: Actor, household) -> list[Relative]:
+    members = list(household.members.select_related("person"))
+    visible = set(
+        Person.objects.for_actor(actor)
+        .filter(pk__in=[m.person_id for m in members])
+        .values_list("pk", flat=True)
+    )
+    return [
+        Relative(
+            m.relation,
+            str(m.get_relation_display()),
+            m.person if m.person_id in visible else None,
+        )
+        for m in sorted(members, key=lambda m: (m.person_id not in visible, m.pk))
+    ]
 
 
 @dataclass(frozen=True)
@@ -199,7 +244,45 @@ def find_duplicates(
     if not matches:
         return []
     visible = {p.pk: p for p in Person.objects.for_actor(actor).filter(pk__in=matches)}
+    for person_id in matches.keys() - visible.keys():
+        _audit_hidden_match(actor, person_id, "name_and_birth_date")
     return [DuplicateMatch(reason, visible.get(pk)) for pk, reason in matches.items()]
+
+
+def _audit_hidden_match(actor: Actor, person_id: uuid.UUID, reason: str) -> None:
+    """A duplicate check matched a person outside the actor's scope: the answer reveals
+    neither who nor where, but the match is recorded as a refused reach of that person, so
+    that it shows in their access log. Called outside any change's transaction."""
+    record_denial(
+        actor=actor,
+        object_type=OBJECT_TYPE,
+        object_id=person_id,
+        purpose="duplicate_check",
+        person_id=person_id,
+    )
+
+
+def identifier_holder(
+    *, actor: Actor, kind: str, value: str, exclude_id: uuid.UUID | None = None
+) -> tuple[uuid.UUID | None, bool]:
+    """Who holds this (normalised) identifier in the whole register, and whether the actor may
+    see them: (None, False) when nobody does. Identifiers are unique in the register, so the
+    check cannot be limited to the actor's scope; a holder outside it is audited (see
+    `_audit_hidden_match`) and must not be described to the actor."""
+    holder = (
+        PersonIdentifier.objects.filter(
+            kind=kind, lookup_hash=PersonIdentifier.hash_for(kind, value)
+        )
+        .exclude(person_id=exclude_id)
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if holder is None:
+        return None, False
+    visible = Person.objects.for_actor(actor).filter(pk=holder).exists()
+    if not visible:
+        _audit_hidden_match(actor, holder, "identifier")
+    return holder, visible
 
 
 def person_by_identity_code(identity_code: str) -> Person | None:

@@ -12,6 +12,7 @@ from dataclasses import fields as dataclass_fields
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
@@ -34,7 +35,7 @@ from .models import (
     PersonName,
     PersonNationality,
 )
-from .selectors import OBJECT_TYPE, DuplicateMatch, find_duplicates
+from .selectors import OBJECT_TYPE, DuplicateMatch, find_duplicates, identifier_holder
 from .validators import normalise_country, normalise_language
 
 
@@ -208,16 +209,39 @@ def _write_children(person: Person, clean: _Clean, changed: set[str]) -> None:
         )
 
 
-def _raise_identifier_taken(clean: _Clean, exclude: uuid.UUID | None) -> None:
-    """Identifiers are unique in the whole register (not only in the actor's scope)."""
+def _raise_identifier_taken(actor: Actor, clean: _Clean, exclude: uuid.UUID | None) -> None:
+    """Identifiers are unique in the whole register (not only in the actor's scope). A holder
+    in the actor's scope is named as such; one outside it is not described at all (and the
+    match is audited by the selector): the answer says only that the person may already be
+    registered and how to ask for the record. Call it outside the change's transaction."""
     for kind, value in clean.data.identifiers:
-        taken = PersonIdentifier.objects.filter(
-            kind=kind, lookup_hash=PersonIdentifier.hash_for(kind, value)
-        ).exclude(person_id=exclude)
-        if taken.exists():
-            raise ValidationError(
-                {f"identifiers.{kind}": [_("A person with this identifier is already registered.")]}
-            )
+        holder, visible = identifier_holder(actor=actor, kind=kind, value=value, exclude_id=exclude)
+        if holder is None:
+            continue
+        message = (
+            _("A person with this identifier is already registered.")
+            if visible
+            else HIDDEN_DUPLICATE_MESSAGE
+        )
+        raise ValidationError({f"identifiers.{kind}": [message]})
+
+
+#: What a duplicate outside the actor's scope is answered with: no name, no organisation.
+HIDDEN_DUPLICATE_MESSAGE = gettext_lazy(
+    "This person may already be registered in Kotopaikka. Do not register them again: ask "
+    "your regional authority (elinvoimakeskus) to check the register and transfer the "
+    "record to you."
+)
+
+
+def _identifier_taken_now(clean: _Clean, exclude: uuid.UUID) -> bool:
+    """Under the lock: did someone take one of the identifiers since the audited check?"""
+    return any(
+        PersonIdentifier.objects.filter(kind=k, lookup_hash=PersonIdentifier.hash_for(k, v))
+        .exclude(person_id=exclude)
+        .exists()
+        for k, v in clean.data.identifiers
+    )
 
 
 def _timeline(person: Person, actor: Actor, kind: str, changed: list[str] = ()) -> None:
@@ -252,7 +276,7 @@ def person_create(
     """Register a person. Identity-code duplicates are refused; name-and-date duplicates warn."""
     require(actor, Op.PERSON_CREATE)
     clean = _clean(data)
-    _raise_identifier_taken(clean, exclude=None)
+    _raise_identifier_taken(actor, clean, exclude=None)
     if not confirm_possible_duplicate:
         matches = find_duplicates(
             actor=actor,
@@ -313,6 +337,22 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
     unknown = set(changes) - set(PersonData.field_names())
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    if "identifiers" in changes:
+        # Checked before the change's transaction, so that a match outside the actor's scope
+        # is audited even though the change is refused (and checked again under the lock).
+        person = in_scope_or_404(
+            Person.objects.for_actor(actor),
+            person_id,
+            actor=actor,
+            object_type=OBJECT_TYPE,
+            purpose="update",
+            not_found=PersonNotFound,
+            person=True,
+        )
+        current = PersonData.from_person(person)
+        _raise_identifier_taken(
+            actor, _clean(PersonData(**{**current.__dict__, **changes})), exclude=person.pk
+        )
     with _locked(actor, person_id, "update") as person:
         current = PersonData.from_person(person)
         clean = _clean(PersonData(**{**current.__dict__, **changes}))
@@ -323,8 +363,10 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, changes: dict) ->
         }
         if not changed:
             return person
-        if "identifiers" in changed:
-            _raise_identifier_taken(clean, exclude=person.pk)
+        if "identifiers" in changed and _identifier_taken_now(clean, person.pk):
+            raise ValidationError(
+                {"identifiers": [_("A person with this identifier is already registered.")]}
+            )
         scalar = [
             n
             for n in ("given_names", "family_name", "date_of_birth", "birth_date_precision", "sex")
