@@ -86,3 +86,44 @@ def test_linking_through_the_api_answers_without_out_of_scope_ids(
     )
     assert response.status_code == 200
     assert str(espoo.pk) not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("relation", "relative_born", "refused"),
+    [
+        ("child", "1970-01-01", True),  # a child born before the parent
+        ("child", "2010-01-01", False),
+        ("parent", "2010-01-01", True),  # a parent born after the child
+        ("parent", "1950-01-01", False),
+        ("sibling", "1950-01-01", False),
+    ],
+)
+def test_a_child_cannot_be_born_before_their_parent(
+    relation, relative_born, refused, helsinki_worker, make_person
+):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    head = make_person(helsinki_worker, date_of_birth=dt.date(1985, 6, 1))
+    relative = make_person(helsinki_worker, date_of_birth=dt.date.fromisoformat(relative_born))
+    link = lambda: services.household_link(  # noqa: E731
+        actor=helsinki_worker, person_id=head.pk, relative_id=relative.pk, relation=relation
+    )
+    if refused:
+        with pytest.raises(ValidationError) as caught:
+            link()
+        assert list(caught.value.message_dict) == ["relation"]
+    else:
+        link()
+
+
+def test_a_person_cannot_be_their_own_relative(helsinki_worker, make_person):
+    from django.core.exceptions import ValidationError
+
+    person = make_person(helsinki_worker)
+    with pytest.raises(ValidationError) as caught:
+        services.household_link(
+            actor=helsinki_worker, person_id=person.pk, relative_id=person.pk, relation="child"
+        )
+    assert list(caught.value.message_dict) == ["relative"]

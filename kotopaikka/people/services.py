@@ -430,6 +430,7 @@ def household_link(
         relative = Person.objects.select_for_update().get(pk=relative_pk)
         if person.pk == relative.pk:
             raise ValidationError({"relative": [_("A person cannot be their own relative.")]})
+        _check_generations(person, relative, relation)
         membership = (
             HouseholdMember.objects.filter(person=person).select_related("household").first()
         )
@@ -460,6 +461,40 @@ def household_link(
                 detail={"household": str(household.pk)},
             )
     return household
+
+
+def _comparable_birth(person: Person):
+    """The date of birth to compare generations by: only the year when that is all we know."""
+    if person.date_of_birth is None:
+        return None
+    if person.birth_date_precision == Person.BirthDatePrecision.DAY:
+        return person.date_of_birth
+    return person.date_of_birth.year
+
+
+def _check_generations(person: Person, relative: Person, relation: str) -> None:
+    """A child cannot be born before their parent (`relation` is the relative's relation to
+    `person`: `child` is younger, `parent` older). Unknown dates are not guessed at."""
+    older, younger = {
+        HouseholdMember.Relation.CHILD: (person, relative),
+        HouseholdMember.Relation.GRANDCHILD: (person, relative),
+        HouseholdMember.Relation.PARENT: (relative, person),
+    }.get(relation, (None, None))
+    if older is None:
+        return
+    a, b = _comparable_birth(older), _comparable_birth(younger)
+    if a is None or b is None:
+        return
+    if isinstance(a, int) or isinstance(b, int):
+        a = a if isinstance(a, int) else a.year
+        b = b if isinstance(b, int) else b.year
+        wrong = b < a
+    else:
+        wrong = b <= a
+    if wrong:
+        raise ValidationError(
+            {"relation": [_("A child cannot be born before (or on the same day as) their parent.")]}
+        )
 
 
 def household_unlink(*, actor: Actor, person_id: uuid.UUID | str) -> None:

@@ -6,8 +6,10 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
@@ -148,6 +150,8 @@ def persons_visible(actor: Actor, case: PlacementCase) -> list:
 def proposal_inbox(*, actor: Actor, status: str = Proposal.Status.PENDING) -> list[Proposal]:
     """Proposals to the actor's municipality (anonymised case data only)."""
     require(actor, Op.PROPOSAL_DECIDE)
+    if status and status not in Proposal.Status.values:
+        raise ValidationError({"status": [_("Unknown value %(value)s.") % {"value": status}]})
     queryset = Proposal.objects.for_actor(actor)
     if status:
         queryset = queryset.filter(status=status)

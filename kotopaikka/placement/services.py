@@ -23,9 +23,12 @@ from kotopaikka.access.scope import locked_in_scope
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.core.errors import TooManyAttempts
+from kotopaikka.core.uploads import pdf_problem
 from kotopaikka.integration import services as integration_services
+from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.people import services as people_services
 from kotopaikka.people.identifiers import InvalidIdentifier
+from kotopaikka.people.models import Person
 from kotopaikka.people.selectors import person_by_identity_code
 from kotopaikka.people.validators import normalise_country, normalise_language
 from kotopaikka.registry.models import Municipality, Organisation
@@ -111,6 +114,16 @@ def _clean_case(data: CaseData) -> CaseData:
                     _("Member %(n)s: %(field)s must be between 0 and 60.")
                     % {"n": index, "field": label},
                 )
+        if member.sex not in ("", *Person.Sex.values):
+            add(
+                "members",
+                _("Member %(n)s: unknown sex %(value)s (choose %(choices)s or leave empty).")
+                % {
+                    "n": index,
+                    "value": member.sex,
+                    "choices": ", ".join(Person.Sex.values),
+                },
+            )
         if member.unaccompanied_minor and member.age >= 18:
             add("members", _("Member %(n)s: an unaccompanied minor is under 18.") % {"n": index})
         try:
@@ -237,10 +250,15 @@ def agreement_save(
     wellbeing_county_consulted_on: dt.date | None,
     document=None,
     is_synthetic: bool = False,
+    agreement_id: int | None = None,
 ) -> PlacementAgreement:
-    """Create or revise a municipality's agreement (same municipality and start date = revise).
+    """Create a municipality's agreement, or revise one (a new version of the same agreement).
 
-    Places cannot be cut below what is already proposed, accepted or arrived.
+    A municipality has one agreement for any day: a new agreement whose period overlaps an
+    existing one is refused (a PostgreSQL exclusion constraint backs this up), except that the
+    same municipality and start date revises that agreement, as does `agreement_id`, which
+    may also move its dates. Places are never cut below what is already proposed, accepted or
+    arrived, and a revision cannot end the period before a year whose places are in use.
     """
     require(actor, Op.AGREEMENT_MANAGE)
     errors: dict[str, list[str]] = {}
@@ -249,10 +267,10 @@ def agreement_save(
         errors["municipality"] = [_("Not a municipality in your area.")]
     if valid_until and valid_until < valid_from:
         errors["valid_until"] = [_("The end date is before the start date.")]
-    if document is not None and (
-        not document.name.lower().endswith(".pdf") or document.size > MAX_DOCUMENT_BYTES
-    ):
-        errors["document"] = [_("The agreement document must be a PDF file of at most 10 MB.")]
+    if document is not None:
+        problem = pdf_problem(document, max_bytes=MAX_DOCUMENT_BYTES)
+        if problem:
+            errors["document"] = [problem]
     unknown = sorted(set(services) - set(Need.values))
     if unknown:
         errors["services"] = [_("Unknown services: %(codes)s.") % {"codes": ", ".join(unknown)}]
@@ -276,13 +294,11 @@ def agreement_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        agreement, created = PlacementAgreement.objects.select_for_update().get_or_create(
-            municipality=municipality,
-            valid_from=valid_from,
-            defaults={"regional_authority": actor.organisation},
-        )
-        if not created:
+        agreement = _agreement_to_save(actor, municipality, valid_from, valid_until, agreement_id)
+        if agreement.pk is not None:
             agreement.version += 1
+            _drop_years_outside(agreement, valid_from, valid_until)
+        agreement.valid_from = valid_from
         agreement.regional_authority = actor.organisation
         agreement.valid_until = valid_until
         agreement.services = sorted(set(services))
@@ -312,6 +328,80 @@ def agreement_save(
                 )
             row.save()
     return agreement
+
+
+def _period(valid_from: dt.date, valid_until: dt.date | None) -> str:
+    def day(d: dt.date) -> str:
+        return f"{d.day}.{d.month}.{d.year}"
+
+    return f"{day(valid_from)}–{day(valid_until)}" if valid_until else f"{day(valid_from)}–"
+
+
+def _agreement_to_save(
+    actor: Actor,
+    municipality: Municipality,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    agreement_id: int | None,
+) -> PlacementAgreement:
+    """The agreement this save revises (locked), or a new unsaved one; refuses a period that
+    overlaps another agreement of the municipality. Locking all of the municipality's
+    agreements serialises two saves for it (SQLite serialises every write anyway)."""
+    mine = list(
+        PlacementAgreement.objects.select_for_update()
+        .filter(municipality=municipality)
+        .order_by("valid_from")
+    )
+    if agreement_id is not None:
+        target = next((a for a in mine if a.pk == agreement_id), None)
+        if target is None:
+            raise ValidationError({"agreement": [_("No such agreement of this municipality.")]})
+    else:
+        target = next((a for a in mine if a.valid_from == valid_from), None)
+    end = valid_until or dt.date.max
+    for other in mine:
+        if other is target:
+            continue
+        if other.valid_from <= end and valid_from <= (other.valid_until or dt.date.max):
+            raise ValidationError(
+                {
+                    "valid_from": [
+                        _(
+                            "The period overlaps the municipality's agreement %(period)s: "
+                            "revise that agreement, or end it before this one starts."
+                        )
+                        % {"period": _period(other.valid_from, other.valid_until)}
+                    ]
+                }
+            )
+    return target or PlacementAgreement(
+        municipality=municipality, regional_authority=actor.organisation
+    )
+
+
+def _drop_years_outside(
+    agreement: PlacementAgreement, valid_from: dt.date, valid_until: dt.date | None
+) -> None:
+    """A revision that shortens the period drops the years it no longer covers, unless their
+    places are in use (then it is refused: the places cannot disappear under a placement)."""
+    last = valid_until.year if valid_until else 9999
+    outside = [
+        y for y in agreement.years.select_for_update() if not valid_from.year <= y.year <= last
+    ]
+    if not outside:
+        return
+    usage = usage_by_year(outside)
+    used = [y.year for y in outside if any(usage[y.pk].used(d) for d in DIMENSIONS)]
+    if used:
+        raise ValidationError(
+            {
+                "valid_until": [
+                    _("%(years)s would fall outside the agreement, but places are in use.")
+                    % {"years": ", ".join(str(y) for y in used)}
+                ]
+            }
+        )
+    AgreementYear.objects.filter(pk__in=[y.pk for y in outside]).delete()
 
 
 def agreement_year_for(municipality: Municipality, on: dt.date) -> AgreementYear | None:

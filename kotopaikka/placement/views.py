@@ -213,7 +213,14 @@ def arrival(request: HttpRequest, case_id, proposal_id) -> HttpResponse:
 @requires(Op.PROPOSAL_DECIDE)
 def inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "pending")
-    proposals = selectors.proposal_inbox(actor=request.actor, status=status)
+    try:
+        proposals = selectors.proposal_inbox(actor=request.actor, status=status)
+    except ValidationError as error:  # a status outside the list
+        proposals, code = [], 400
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        code = 200
     return render(
         request,
         "placement/inbox.html",
@@ -223,6 +230,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "decision_form": DecisionForm(),
             "today": timezone.localdate(),
         },
+        status=code,
     )
 
 
@@ -345,6 +353,7 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
                 accepts_emergency_cases=d["accepts_emergency_cases"],
                 wellbeing_county_consulted_on=d["wellbeing_county_consulted_on"],
                 document=d["document"],
+                agreement_id=agreement_id,
             )
         except ValidationError as error:
             form.add_service_errors(error)

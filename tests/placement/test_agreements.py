@@ -11,9 +11,11 @@ from django.urls import reverse
 
 from kotopaikka.placement.models import PlacementAgreement
 
+from ..documents import one_page_pdf
+
 pytestmark = pytest.mark.django_db
 YEAR = dt.date.today().year
-PDF = b"%PDF-1.4\n% synthetic test document\n"
+PDF = one_page_pdf()
 
 
 def _post(client, persons: int, document=None):

@@ -13,6 +13,8 @@ from django.utils import translation
 from kotopaikka.placement import services
 from kotopaikka.placement.models import Proposal
 
+from ..documents import one_page_pdf
+
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
@@ -63,3 +65,109 @@ def test_the_decision_page_names_the_note_when_it_is_too_long(pending, helsinki_
     assert any(m.startswith("Huomautus:") and "500" in m for m in shown), shown
     pending.refresh_from_db()
     assert pending.status == Proposal.Status.PENDING
+
+
+def _case_with(officer, **member):
+    return services.case_create(
+        actor=officer,
+        data=services.CaseData(reference="147-60000099", members=[services.MemberData(**member)]),
+    )
+
+
+def test_a_member_sex_outside_the_list_is_refused_by_the_service(uusimaa_officer):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        _case_with(uusimaa_officer, age=30, sex="alien")
+    assert refused.value.message_dict == {
+        "members": ["Member 1: unknown sex alien (choose female, male, other or leave empty)."]
+    }
+
+
+def test_a_member_sex_outside_the_list_is_refused_by_the_form_and_the_import(
+    uusimaa_officer, client_for
+):
+    from kotopaikka.placement import importing
+    from kotopaikka.placement.models import PlacementCase
+
+    client = client_for(uusimaa_officer)
+    response = client.post(
+        reverse("placement:case_create"),
+        {"reference": "147-60000098", "kind": "quota", "members": "30; alien; 10; 2; prs; yes; no"},
+    )
+    assert response.status_code == 400
+    assert "alien" in response.content.decode()
+    report = importing.import_csv(
+        actor=uusimaa_officer, text="reference,kind,age,sex\n147-60000097,quota,30,alien\n"
+    )
+    assert report.created == [] and report.errors[0].field == "members"
+    assert not PlacementCase.objects.filter(reference__in=["147-60000098", "147-60000097"]).exists()
+
+
+def test_an_inbox_status_outside_the_list_is_a_400_naming_the_status(helsinki_worker, client_for):
+    client = client_for(helsinki_worker)
+    assert client.get(reverse("placement:inbox") + "?status=bogus").status_code == 400
+    with pytest.raises(ValidationError) as refused:
+        from kotopaikka.placement import selectors
+
+        selectors.proposal_inbox(actor=helsinki_worker, status="bogus")
+    assert "status" in refused.value.message_dict
+
+
+PDF = one_page_pdf()
+
+
+@pytest.mark.parametrize(
+    ("content", "accepted"),
+    [
+        (PDF, True),
+        (b"MZ\x90\x00" + b"\x00" * 200, False),  # a Windows program named .pdf
+        (b"%PDF-1.4\nnot really a pdf", False),
+        (b"", False),
+    ],
+)
+def test_an_agreement_document_must_be_a_readable_pdf_whatever_its_name(
+    content, accepted, uusimaa_officer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("agreement.pdf", content, content_type="application/pdf")
+
+    def save():
+        return services.agreement_save(
+            actor=uusimaa_officer,
+            municipality_code="092",
+            valid_from=dt.date(TODAY.year, 1, 1),
+            valid_until=None,
+            years={TODAY.year: {"persons": 5}},
+            services=[],
+            accepts_emergency_cases=False,
+            wellbeing_county_consulted_on=None,
+            document=upload,
+        )
+
+    if accepted:
+        assert save().document
+    else:
+        with pytest.raises(ValidationError) as refused:
+            save()
+        assert list(refused.value.message_dict) == ["document"]
+
+
+def test_an_agreement_document_over_the_limit_is_refused_before_it_is_read(
+    uusimaa_officer, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr(services, "MAX_DOCUMENT_BYTES", len(PDF) - 1)
+    with pytest.raises(ValidationError) as refused:
+        services.agreement_save(
+            actor=uusimaa_officer,
+            municipality_code="092",
+            valid_from=dt.date(TODAY.year, 1, 1),
+            valid_until=None,
+            years={TODAY.year: {"persons": 5}},
+            services=[],
+            accepts_emergency_cases=False,
+            wellbeing_county_consulted_on=None,
+            document=SimpleUploadedFile("a.pdf", PDF),
+        )
+    assert list(refused.value.message_dict) == ["document"]
