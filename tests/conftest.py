@@ -191,6 +191,29 @@ def make_person():
 
 
 @pytest.fixture
+def make_agreement():
+    """make_agreement(officer, code="091", persons=20, ...) -> an agreement on municipal places
+    for this year (open-ended from 1 January unless told), saved through the service."""
+    from kotopaikka.placement.services import agreement_save
+
+    def make(officer: Actor, code: str = "091", persons: int = 20, **fields):
+        year = fields.pop("year", dt.date.today().year)
+        return agreement_save(
+            actor=officer,
+            municipality_code=code,
+            valid_from=fields.pop("valid_from", dt.date(year, 1, 1)),
+            valid_until=fields.pop("valid_until", None),
+            years={year: {"persons": persons, **fields.pop("places", {})}},
+            services=fields.pop("services", []),
+            accepts_emergency_cases=fields.pop("accepts_emergency_cases", False),
+            wellbeing_county_consulted_on=fields.pop("wellbeing_county_consulted_on", None),
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
 def client_for():
     """client_for(actor) -> a logged-in Django test client acting in that role."""
 

@@ -114,20 +114,11 @@ def _move_notice(officer, worker, make_person, case):
 
 
 @pytest.fixture
-def world(uusimaa_officer, helsinki_worker, make_person, clean_cache):
+def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_cache):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
     from kotopaikka.placement.models import PlacementAgreement
 
-    services.agreement_save(
-        actor=uusimaa_officer,
-        municipality_code="091",
-        valid_from=dt.date(TODAY.year, 1, 1),
-        valid_until=None,
-        years={TODAY.year: {"persons": 20}},
-        services=[],
-        accepts_emergency_cases=False,
-        wellbeing_county_consulted_on=None,
-    )
+    make_agreement(uusimaa_officer)
     case = services.case_create(
         actor=uusimaa_officer,
         data=services.CaseData(reference="147-91000001", members=[services.MemberData(age=30)]),

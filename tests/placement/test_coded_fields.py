@@ -20,17 +20,8 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def pending(uusimaa_officer):
-    services.agreement_save(
-        actor=uusimaa_officer,
-        municipality_code="091",
-        valid_from=dt.date(TODAY.year, 1, 1),
-        valid_until=None,
-        years={TODAY.year: {"persons": 20}},
-        services=[],
-        accepts_emergency_cases=False,
-        wellbeing_county_consulted_on=None,
-    )
+def pending(uusimaa_officer, make_agreement):
+    make_agreement(uusimaa_officer)
     case = services.case_create(
         actor=uusimaa_officer,
         data=services.CaseData(reference="147-60000001", members=[services.MemberData(age=30)]),
@@ -125,24 +116,14 @@ PDF = one_page_pdf()
     ],
 )
 def test_an_agreement_document_must_be_a_readable_pdf_whatever_its_name(
-    content, accepted, uusimaa_officer
+    content, accepted, uusimaa_officer, make_agreement
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("agreement.pdf", content, content_type="application/pdf")
 
     def save():
-        return services.agreement_save(
-            actor=uusimaa_officer,
-            municipality_code="092",
-            valid_from=dt.date(TODAY.year, 1, 1),
-            valid_until=None,
-            years={TODAY.year: {"persons": 5}},
-            services=[],
-            accepts_emergency_cases=False,
-            wellbeing_county_consulted_on=None,
-            document=upload,
-        )
+        return make_agreement(uusimaa_officer, "092", 5, document=upload)
 
     if accepted:
         assert save().document
@@ -153,21 +134,11 @@ def test_an_agreement_document_must_be_a_readable_pdf_whatever_its_name(
 
 
 def test_an_agreement_document_over_the_limit_is_refused_before_it_is_read(
-    uusimaa_officer, monkeypatch
+    uusimaa_officer, make_agreement, monkeypatch
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     monkeypatch.setattr(services, "MAX_DOCUMENT_BYTES", len(PDF) - 1)
     with pytest.raises(ValidationError) as refused:
-        services.agreement_save(
-            actor=uusimaa_officer,
-            municipality_code="092",
-            valid_from=dt.date(TODAY.year, 1, 1),
-            valid_until=None,
-            years={TODAY.year: {"persons": 5}},
-            services=[],
-            accepts_emergency_cases=False,
-            wellbeing_county_consulted_on=None,
-            document=SimpleUploadedFile("a.pdf", PDF),
-        )
+        make_agreement(uusimaa_officer, "092", 5, document=SimpleUploadedFile("a.pdf", PDF))
     assert list(refused.value.message_dict) == ["document"]

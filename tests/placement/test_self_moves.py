@@ -21,19 +21,10 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def espoo_pending(uusimaa_officer, make_person, clean_cache):
+def espoo_pending(uusimaa_officer, make_person, make_agreement, clean_cache):
     """A case of Uusimaa proposed to Espoo, whose member has an identity code."""
     for code in ("049", "091"):
-        services.agreement_save(
-            actor=uusimaa_officer,
-            municipality_code=code,
-            valid_from=dt.date(TODAY.year, 1, 1),
-            valid_until=None,
-            years={TODAY.year: {"persons": 10}},
-            services=[],
-            accepts_emergency_cases=False,
-            wellbeing_county_consulted_on=None,
-        )
+        make_agreement(uusimaa_officer, code, 10)
     case = services.case_create(
         actor=uusimaa_officer,
         data=services.CaseData(reference="147-10000010", members=[services.MemberData(age=30)]),

@@ -32,18 +32,9 @@ ACTIONS = ["propose", "accept", "decline", "withdraw", "decide_placement", "reco
 
 
 @pytest.fixture
-def parties(uusimaa_officer, helsinki_worker):
+def parties(uusimaa_officer, helsinki_worker, make_agreement):
     for code in ("091", "049"):
-        services.agreement_save(
-            actor=uusimaa_officer,
-            municipality_code=code,
-            valid_from=dt.date(TODAY.year, 1, 1),
-            valid_until=None,
-            years={TODAY.year: {"persons": 50}},
-            services=[],
-            accepts_emergency_cases=False,
-            wellbeing_county_consulted_on=None,
-        )
+        make_agreement(uusimaa_officer, code, 50)
     return uusimaa_officer, helsinki_worker
 
 
