@@ -18,6 +18,7 @@ from kotopaikka.audit.models import AuditEvent
 from kotopaikka.people.services import PersonData, person_create
 from kotopaikka.registry.loader import load_registry
 from kotopaikka.registry.models import Organisation
+from kotopaikka.rules.loader import load_rules
 
 _usernames = itertools.count(1)
 
@@ -27,6 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real reference data once; each test's transaction is rolled back over it."""
     with django_db_blocker.unblock():
         load_registry()
+        load_rules()
 
 
 @pytest.fixture(autouse=True)

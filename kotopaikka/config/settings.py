@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "kotopaikka.core",
     "kotopaikka.registry",
+    "kotopaikka.rules",
     "kotopaikka.access",
     "kotopaikka.audit",
     "kotopaikka.people",

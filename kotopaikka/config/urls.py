@@ -31,6 +31,7 @@ urlpatterns = [
     path("persons/", include("kotopaikka.people.urls")),
     path("placement/", include("kotopaikka.placement.urls")),
     path("registry/", include("kotopaikka.registry.urls")),
+    path("rules/", include("kotopaikka.rules.urls")),
     path("statistics/", include("kotopaikka.reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kotopaikka.config.api_urls")),

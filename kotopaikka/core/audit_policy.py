@@ -43,6 +43,7 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "registry.RegionalAuthority": (),
     "registry.Municipality": (),
     "registry.Organisation": (),
+    "rules.LegalRule": (),
     "placement.PlacementAgreement": (),
     "placement.AgreementYear": (),
     "access.User": ("password", "last_login"),

@@ -102,6 +102,12 @@ def _tasks(actor) -> list[Task]:
             "registry:municipalities",
         ),
         (
+            Op.REGISTRY_VIEW,
+            gettext_lazy("Legal rules and deadlines"),
+            gettext_lazy("Every deadline, limit and rate with its legal source and its date."),
+            "rules:list",
+        ),
+        (
             Op.REGISTRY_MANAGE,
             gettext_lazy("Administration"),
             gettext_lazy("Reference data, users and their roles."),
