@@ -56,6 +56,7 @@ ROUTES = [
     Route("api-person-household", "delete", None, "person", W, "keha_handler"),
     Route("api-person-access-log", "get", None, "person", S, "espoo_worker"),
     Route("placement:case", "get", None, "case", W, "analyst"),
+    Route("placement:case_identities", "get", None, "case", W, "analyst"),
     Route("placement:propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
     Route("placement:withdraw", "post", {}, "case+proposal", OFF, "helsinki_worker"),
     Route("placement:placement_decision", "post", {}, "case+proposal", OFF, "helsinki_worker"),

@@ -38,6 +38,7 @@ class Op(StrEnum):
     PROPOSAL_DECIDE = "proposal.decide"
     PLACEMENT_DECIDE = "placement.decide"
     ARRIVAL_RECORD = "arrival.record"
+    CASE_IDENTITIES_RECORD = "case.identities_record"
     SELF_MOVE_RECORD = "self_move.record"
     SELF_MOVE_RESOLVE = "self_move.resolve"
     AGREEMENT_VIEW = "agreement.view"

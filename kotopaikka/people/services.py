@@ -266,15 +266,11 @@ def _case_holder(actor: Actor) -> dict:
     raise ValidationError(_("Your organisation cannot register persons."))
 
 
-def person_create(
-    *,
-    actor: Actor,
-    data: PersonData,
-    confirm_possible_duplicate: bool = False,
-    is_synthetic: bool = False,
-) -> Person:
-    """Register a person. Identity-code duplicates are refused; name-and-date duplicates warn."""
-    require(actor, Op.PERSON_CREATE)
+def _check_new(actor: Actor, data: PersonData, confirm_possible_duplicate: bool) -> _Clean:
+    """Everything a new person must pass before anything is written: validation by field, the
+    identifier register (refused), the name-and-birth-date duplicates (a warning unless
+    confirmed). Runs outside the change's transaction: a match outside the actor's scope is
+    audited, and that event must survive the refusal."""
     clean = _clean(data)
     _raise_identifier_taken(actor, clean, exclude=None)
     if not confirm_possible_duplicate:
@@ -286,34 +282,169 @@ def person_create(
         )
         if matches:
             raise DuplicatePersonWarning(matches)
+    return clean
+
+
+def _insert(actor: Actor, clean: _Clean, holder: dict, is_synthetic: bool) -> Person:
+    """Write a checked person, with identifiers, names and languages, timeline and audit."""
+    person = Person.objects.create(
+        given_names=clean.data.given_names,
+        family_name=clean.data.family_name,
+        date_of_birth=clean.data.date_of_birth,
+        birth_date_precision=clean.data.birth_date_precision,
+        sex=clean.data.sex,
+        is_synthetic=is_synthetic,
+        **holder,
+    )
+    written = {name for name in PersonData.field_names() if getattr(clean.data, name)}
+    try:
+        with transaction.atomic():
+            _write_children(person, clean, written)
+    except IntegrityError as exc:  # a concurrent registration took the identifier
+        raise ValidationError(
+            {"identifiers": [_("A person with this identifier is already registered.")]}
+        ) from exc
+    _timeline(person, actor, PersonEvent.Kind.REGISTERED)
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        object_type=OBJECT_TYPE,
+        object_id=person.pk,
+        person_id=person.pk,
+        fields=sorted(written | {name.removesuffix("_id") for name in holder}),
+    )
+    return person
+
+
+def person_create(
+    *,
+    actor: Actor,
+    data: PersonData,
+    confirm_possible_duplicate: bool = False,
+    is_synthetic: bool = False,
+) -> Person:
+    """Register a person. Identity-code duplicates are refused; name-and-date duplicates warn."""
+    require(actor, Op.PERSON_CREATE)
+    clean = _check_new(actor, data, confirm_possible_duplicate)
     holder = _case_holder(actor)
     with transaction.atomic():
-        person = Person.objects.create(
-            given_names=clean.data.given_names,
-            family_name=clean.data.family_name,
-            date_of_birth=clean.data.date_of_birth,
-            birth_date_precision=clean.data.birth_date_precision,
-            sex=clean.data.sex,
-            is_synthetic=is_synthetic,
-            **holder,
-        )
-        written = {name for name in PersonData.field_names() if getattr(clean.data, name)}
+        return _insert(actor, clean, holder, is_synthetic)
+
+
+@dataclass
+class FamilyMember:
+    """One member of a family being registered together; `relation` is the member's relation
+    to the first member (the head of the household), ignored for the head."""
+
+    data: PersonData
+    relation: str = HouseholdMember.Relation.OTHER
+    confirm_possible_duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class PreparedFamily:
+    """A family that passed every check (`family_prepare`), ready to be written."""
+
+    members: list[tuple[_Clean, str]]
+    holder: dict
+
+
+class FamilyDuplicatesWarning(ConflictError):
+    """Some members may already be registered; per member index, the matches (confirm each
+    member that is a different person and save again)."""
+
+    conflict_code = "possible_duplicate"
+
+    def __init__(self, matches: dict[int, list[DuplicateMatch]]):
+        super().__init__(_("Some family members may already be registered."))
+        self.matches = matches
+
+    def payload(self) -> dict:
+        return {
+            "members": {
+                str(index): [
+                    {"reason": m.reason, "person": str(m.person.pk) if m.person else None}
+                    for m in found
+                ]
+                for index, found in self.matches.items()
+            }
+        }
+
+
+def family_prepare(*, actor: Actor, members: list[FamilyMember]) -> PreparedFamily:
+    """Check a whole family before any of it is written: every member's fields (errors keyed
+    `members.<n>.<field>`, n from 1), identifiers unique in the register and among the members,
+    relations in their list, a child not born before the head, and name-and-birth-date
+    duplicates (one warning for the family). Call it outside the writing transaction: it
+    audits matches outside the actor's scope."""
+    require(actor, Op.PERSON_CREATE)
+    errors: dict[str, list[str]] = {}
+    duplicates: dict[int, list[DuplicateMatch]] = {}
+    checked: list[tuple[_Clean, str]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, member in enumerate(members, start=1):
+        prefix = f"members.{number}."
+        if number > 1 and member.relation not in HouseholdMember.Relation.values:
+            errors.setdefault(prefix + "relation", []).append(
+                _("Unknown value %(value)s.") % {"value": member.relation}
+            )
         try:
-            _write_children(person, clean, written)
-        except IntegrityError as exc:  # a concurrent registration took the identifier
-            raise ValidationError(
-                {"identifiers": [_("A person with this identifier is already registered.")]}
-            ) from exc
-        _timeline(person, actor, PersonEvent.Kind.REGISTERED)
-        record_event(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            object_type=OBJECT_TYPE,
-            object_id=person.pk,
-            person_id=person.pk,
-            fields=sorted(written | {name.removesuffix("_id") for name in holder}),
-        )
-    return person
+            clean = _check_new(actor, member.data, member.confirm_possible_duplicate)
+        except DuplicatePersonWarning as warning:
+            duplicates[number] = warning.matches
+            clean = _clean(member.data)
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                errors.setdefault(prefix + key, []).extend(messages)
+            continue
+        for identifier in clean.data.identifiers:
+            if identifier in seen:
+                errors.setdefault(f"{prefix}identifiers.{identifier[0]}", []).append(
+                    _("The same identifier as member %(n)s.") % {"n": seen[identifier]}
+                )
+            seen.setdefault(identifier, number)
+        checked.append((clean, member.relation if number > 1 else HouseholdMember.Relation.HEAD))
+    if not members:
+        errors["members"] = [_("A family has at least one member.")]
+    if errors:
+        raise ValidationError(errors)
+    if duplicates:
+        raise FamilyDuplicatesWarning(duplicates)
+    return PreparedFamily(checked, _case_holder(actor))
+
+
+def family_register(
+    *, actor: Actor, family: PreparedFamily, is_synthetic: bool = False
+) -> list[Person]:
+    """Write a prepared family: each member a person record (audited), and one household with
+    the relations. Runs inside the caller's transaction (placement's identity entry)."""
+    with transaction.atomic():
+        persons = [
+            _insert(actor, clean, family.holder, is_synthetic) for clean, _rel in family.members
+        ]
+        if len(persons) > 1:
+            household = Household.objects.create()
+            for person, (_clean_data, relation) in zip(persons, family.members, strict=True):
+                if relation in (
+                    HouseholdMember.Relation.CHILD,
+                    HouseholdMember.Relation.PARENT,
+                    HouseholdMember.Relation.GRANDCHILD,
+                ):
+                    _check_generations(persons[0], person, relation)
+                HouseholdMember.objects.create(
+                    household=household, person=person, relation=relation
+                )
+                _timeline(person, actor, PersonEvent.Kind.HOUSEHOLD_JOINED)
+                record_event(
+                    actor=actor,
+                    action=AuditEvent.Action.UPDATE,
+                    object_type=OBJECT_TYPE,
+                    object_id=person.pk,
+                    person_id=person.pk,
+                    fields=["household"],
+                    detail={"household": str(household.pk), "relation": relation},
+                )
+        return persons
 
 
 def _locked(actor: Actor, person_id: uuid.UUID | str, purpose: str):

@@ -10,8 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kotopaikka.core.forms import DateInput, ServiceErrorsMixin, split_codes
 from kotopaikka.optimiser.model import DIMENSIONS
+from kotopaikka.people.forms import PersonForm
+from kotopaikka.people.models import HouseholdMember
+from kotopaikka.people.services import FamilyMember
 
-from .models import DIMENSION_LABELS, Need, PlacementAgreement, PlacementCase, Proposal
+from .models import (
+    DIMENSION_LABELS,
+    CaseMember,
+    Need,
+    PlacementAgreement,
+    PlacementCase,
+    Proposal,
+)
 from .services import CaseData, MemberData
 
 #: yes/no in the three languages of the form
@@ -189,3 +199,39 @@ class AgreementForm(ServiceErrorsMixin, forms.Form):
             self.fields[dimension] = forms.IntegerField(
                 label=DIMENSION_LABELS[dimension], required=dimension == "persons", min_value=0
             )
+
+
+class MemberIdentityForm(PersonForm):
+    """The personal data form of one case member: the person fields and the relation to the
+    head of the household (the first member on the page)."""
+
+    relation = forms.ChoiceField(
+        label=_("Relation to the head of the household"),
+        choices=[
+            (code, label)
+            for code, label in HouseholdMember.Relation.choices
+            if code != HouseholdMember.Relation.HEAD
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, member: CaseMember, is_head: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member, self.is_head = member, is_head
+        if is_head:
+            del self.fields["relation"]
+
+    def to_family_member(self) -> FamilyMember:
+        return FamilyMember(
+            data=self.to_data(),
+            relation=self.cleaned_data.get("relation") or HouseholdMember.Relation.HEAD,
+            confirm_possible_duplicate=bool(self.cleaned_data.get("confirm_possible_duplicate")),
+        )
+
+
+def member_identity_forms(members: list[CaseMember], data=None) -> list[MemberIdentityForm]:
+    """One form per case member without a person record, the eldest first (the head)."""
+    return [
+        MemberIdentityForm(data, prefix=f"m{m.pk}", member=m, is_head=index == 0)
+        for index, m in enumerate(members)
+    ]

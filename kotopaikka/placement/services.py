@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
-from kotopaikka.access.scope import locked_in_scope
+from kotopaikka.access.scope import in_scope_or_404, locked_in_scope
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.core.errors import TooManyAttempts
@@ -647,6 +647,86 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
             detail={"case": str(case.pk), "arrived_on": arrived_on.isoformat()},
         )
     return arrival
+
+
+@dataclass
+class MemberIdentity:
+    """The identity of one case member, from the personal data form."""
+
+    member_id: int
+    person: people_services.FamilyMember
+
+
+def case_identities_record(
+    *, actor: Actor, case_id, identities: list[MemberIdentity]
+) -> list[Person]:
+    """Enter the identities of an accepted case's members (regional authority; or the
+    municipality on arrival): each becomes a person record linked to its case member, the
+    family one household with the relations (the first member given is its head).
+
+    The persons go to the municipality that accepted the case, and, if the case has arrived,
+    become its integration clients, all through the owning apps' services, in one
+    transaction: a family is entered whole or not at all. Checks that audit (duplicates
+    outside the actor's scope) run before the transaction.
+    """
+    require(actor, Op.CASE_IDENTITIES_RECORD)
+    require(actor, Op.PERSON_CREATE)
+    case_pk = in_scope_or_404(
+        PlacementCase.objects.for_actor(actor).values_list("pk", flat=True),
+        case_id,
+        actor=actor,
+        object_type=CASE,
+        purpose="identities",
+        not_found=CaseNotFound,
+    )
+    open_members = dict(
+        CaseMember.objects.filter(case_id=case_pk, person__isnull=True).values_list("pk", "pk")
+    )
+    unknown = [i.member_id for i in identities if i.member_id not in open_members]
+    if unknown or len({i.member_id for i in identities}) != len(identities):
+        raise ValidationError(
+            {"members": [_("Give each member without a person record once, and only those.")]}
+        )
+    family = people_services.family_prepare(actor=actor, members=[i.person for i in identities])
+    with _locked_case(actor, case_id, "identities") as case:
+        workflow.check(Action.RECORD_IDENTITIES, case)
+        persons = people_services.family_register(
+            actor=actor, family=family, is_synthetic=case.is_synthetic
+        )
+        for identity, person in zip(identities, persons, strict=True):
+            CaseMember.objects.filter(pk=identity.member_id, person__isnull=True).update(
+                person=person
+            )
+        proposal = case.proposals.filter(status=Proposal.Status.ACCEPTED).first()
+        person_ids = [p.pk for p in persons]
+        detail = {"case": str(case.pk)}
+        if proposal is not None:
+            people_services.persons_move_to_municipality(
+                actor=actor,
+                person_ids=person_ids,
+                municipality=proposal.municipality,
+                reason="proposal_accepted",
+                detail=detail,
+            )
+        arrival = getattr(case, "arrival", None)
+        if arrival is not None:
+            integration_services.client_receive(
+                actor=actor,
+                person_ids=person_ids,
+                municipality=arrival.municipality,
+                received_on=arrival.arrived_on,
+                first_residence_date=arrival.arrived_on,
+                reason="identities_after_arrival",
+            )
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=CASE,
+            object_id=case.pk,
+            subject_ids=person_ids,
+            fields=["members.person"],
+        )
+    return persons
 
 
 def _start_integration(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/import/", views.case_import, name="case_import"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case"),
     path("cases/<uuid:case_id>/propose/", views.propose, name="propose"),
+    path("cases/<uuid:case_id>/identities/", views.case_identities, name="case_identities"),
     path(
         "cases/<uuid:case_id>/proposals/<uuid:proposal_id>/withdraw/",
         views.withdraw,

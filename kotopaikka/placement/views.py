@@ -18,6 +18,7 @@ from kotopaikka.access.roles import Op
 from kotopaikka.core.decorators import requires
 from kotopaikka.core.forms import error_messages
 from kotopaikka.optimiser.model import DIMENSIONS
+from kotopaikka.people import services as people_services
 from kotopaikka.registry.models import Region
 
 from . import importing, runs, selectors, services, workflow
@@ -30,6 +31,7 @@ from .forms import (
     MoveResolutionForm,
     ProposeForm,
     SelfMoveForm,
+    member_identity_forms,
 )
 from .maps import free_places_map, region_bars
 from .models import Need
@@ -111,9 +113,65 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
             "can_decide": can(actor, Op.PROPOSAL_DECIDE),
             "can_record_decision": can(actor, Op.PLACEMENT_DECIDE),
             "can_record_arrival": can(actor, Op.ARRIVAL_RECORD),
+            "can_record_identities": can(actor, Op.CASE_IDENTITIES_RECORD)
+            and workflow.Action.RECORD_IDENTITIES in case_actions
+            and any(m.person_id is None for m in case.members.all()),
             "need_labels": dict(Need.choices),
         },
     )
+
+
+@requires(Op.CASE_IDENTITIES_RECORD)
+def case_identities(request: HttpRequest, case_id) -> HttpResponse:
+    """Enter the identities of an accepted case's members from the personal data form."""
+    case = selectors.case_get(actor=request.actor, case_id=case_id)
+    open_members = [m for m in case.members.all() if m.person_id is None]
+    forms = member_identity_forms(open_members, request.POST or None)
+    duplicates: dict[int, list] = {}
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if all(form.is_valid() for form in forms):
+            try:
+                services.case_identities_record(
+                    actor=request.actor,
+                    case_id=case.pk,
+                    identities=[
+                        services.MemberIdentity(form.member.pk, form.to_family_member())
+                        for form in forms
+                    ],
+                )
+            except people_services.FamilyDuplicatesWarning as warning:
+                duplicates, status = warning.matches, 409
+            except ValidationError as error:
+                _member_errors(forms, error)
+            else:
+                messages.success(request, _("The members' identities were saved."))
+                return redirect("placement:case", case_id=case.pk)
+    for number, form in enumerate(forms, start=1):
+        form.duplicates = duplicates.get(number, [])
+        if not form.duplicates and not form["confirm_possible_duplicate"].value():
+            del form.fields["confirm_possible_duplicate"]  # offered only with a warning
+    return render(
+        request,
+        "placement/case_identities.html",
+        {"case": case, "forms": forms, "has_duplicates": bool(duplicates)},
+        status=status,
+    )
+
+
+def _member_errors(forms, error: ValidationError) -> None:
+    """Put the service's `members.<n>.<field>` errors on member n's form."""
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error.messages)
+        return
+    for key, messages_ in error.message_dict.items():
+        parts = key.split(".", 2)
+        if parts[0] == "members" and len(parts) == 3 and parts[1].isdigit():
+            form = forms[int(parts[1]) - 1]
+            form.add_service_errors(ValidationError({parts[2]: messages_}))
+        else:
+            forms[0].add_error(None, messages_)
 
 
 def _after_action(request: HttpRequest, case_id, func) -> HttpResponse:

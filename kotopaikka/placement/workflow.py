@@ -36,6 +36,7 @@ class Action(StrEnum):
     DECIDE_PLACEMENT = "decide_placement"
     RECORD_ARRIVAL = "record_arrival"
     CONFIRM_MOVE = "confirm_move"
+    RECORD_IDENTITIES = "record_identities"
 
 
 ACTION_LABELS = {
@@ -46,10 +47,11 @@ ACTION_LABELS = {
     Action.DECIDE_PLACEMENT: gettext_lazy("record the placement decision"),
     Action.RECORD_ARRIVAL: gettext_lazy("record the arrival"),
     Action.CONFIRM_MOVE: gettext_lazy("confirm a self-arranged move"),
+    Action.RECORD_IDENTITIES: gettext_lazy("enter the members' identities"),
 }
 
-#: action -> (case states it may happen in, the case's state after it)
-CASE_TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
+#: action -> (case states it may happen in, the case's state after it; None: unchanged)
+CASE_TRANSITIONS: dict[Action, tuple[frozenset[str], str | None]] = {
     Action.PROPOSE: (frozenset({CaseStatus.WAITING}), CaseStatus.PROPOSED),
     Action.ACCEPT: (frozenset({CaseStatus.PROPOSED}), CaseStatus.ACCEPTED),
     Action.DECLINE: (frozenset({CaseStatus.PROPOSED}), CaseStatus.WAITING),
@@ -59,6 +61,12 @@ CASE_TRANSITIONS: dict[Action, tuple[frozenset[str], str]] = {
     Action.CONFIRM_MOVE: (
         frozenset({CaseStatus.WAITING, CaseStatus.PROPOSED}),
         CaseStatus.MOVED_INDEPENDENTLY,
+    ),
+    # After acceptance the identities from the personal data form are entered (by the
+    # regional authority, or by the municipality on arrival); the case stays where it is.
+    Action.RECORD_IDENTITIES: (
+        frozenset({CaseStatus.ACCEPTED, CaseStatus.DECIDED, CaseStatus.ARRIVED}),
+        None,
     ),
 }
 
@@ -96,7 +104,7 @@ def check(action: Action, case: PlacementCase, proposal: Proposal | None = None)
         and proposal.status not in PROPOSAL_TRANSITIONS[action][0]
     ):
         raise _refuse(action, "proposal", str(proposal.get_status_display()))
-    return after
+    return case.status if after is None else after
 
 
 def proposal_after(action: Action) -> str:
