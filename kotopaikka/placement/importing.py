@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.core import jsonparse
 
 from .services import CaseData, MemberData, case_create
 
@@ -212,11 +212,9 @@ def import_json(*, actor: Actor, text: str, synthetic: bool = False) -> ImportRe
     require(actor, Op.CASE_IMPORT)
     report = ImportReport()
     try:
-        items = json.loads(text)
-    except json.JSONDecodeError as exc:
-        report.errors.append(
-            RowError((exc.lineno,), "", "", _("Not valid JSON: %(error)s") % {"error": exc.msg})
-        )
+        items = jsonparse.loads(text)  # bounded depth; the message in the user's language
+    except jsonparse.JSONInputError as exc:
+        report.errors.append(RowError((exc.line,), "", "", exc.message))
         return report
     if not isinstance(items, list):
         report.errors.append(RowError((1,), "", "", _("Expected a list of cases.")))
