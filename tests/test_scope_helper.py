@@ -34,9 +34,7 @@ def _locked(actor, person_id, purpose="test"):
 
 
 def _denials(person_id) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, person_id=person_id)
-    )
+    return list(AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, person_id=person_id))
 
 
 def test_a_person_in_scope_is_locked_and_changed(helsinki_worker, helsinki_person):

@@ -18,6 +18,8 @@ DRF_MESSAGES = (
     gettext_noop("Ensure this field has at least {min_length} elements."),
     gettext_noop("Ensure this field has no more than {max_length} elements."),
     gettext_noop("Datetime value out of range."),
+    gettext_noop("A valid biginteger is required."),
+    gettext_noop("Integer value too large to convert to float"),
     gettext_noop('Invalid datetime for the timezone "{timezone}".'),
     gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
     gettext_noop(

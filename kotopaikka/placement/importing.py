@@ -179,21 +179,34 @@ def import_csv(*, actor: Actor, text: str, synthetic: bool = False) -> ImportRep
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","  # Excel in Finland uses ";"
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    try:  # csv.Error (a field over 128 kB, a stray quote) was a 500
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            report.errors.append(
+                RowError((1,), "", ", ".join(missing), _("Required columns are missing."))
+            )
+            return report
+        for line_number, row in enumerate(reader, start=2):
+            reference = (row.get("reference") or "").strip()
+            if not reference:
+                report.errors.append(
+                    RowError((line_number,), "", "reference", _("This field is required."))
+                )
+                continue
+            groups.setdefault(reference, []).append((line_number, row))
+    except csv.Error:
+        line = reader.line_num + 1  # the line being read when it failed
         report.errors.append(
-            RowError((1,), "", ", ".join(missing), _("Required columns are missing."))
+            RowError(
+                (line,),
+                "",
+                "",
+                _("The CSV cannot be read at line %(line)s: a field is too long or broken.")
+                % {"line": line},
+            )
         )
         return report
-    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    for line_number, row in enumerate(reader, start=2):
-        reference = (row.get("reference") or "").strip()
-        if not reference:
-            report.errors.append(
-                RowError((line_number,), "", "reference", _("This field is required."))
-            )
-            continue
-        groups.setdefault(reference, []).append((line_number, row))
     for reference, lines in groups.items():
         numbers = tuple(n for n, _row in lines)
 
