@@ -26,8 +26,13 @@ $PY manage.py load_registry >/dev/null
 $PY manage.py seed_demo >/dev/null
 $PY manage.py runserver --noreload "127.0.0.1:${PORT}" >"${WORK}/server.log" 2>&1 &
 SERVER=$!
+fetch() {  # fetch URL [HEADER]: the body, or fail (no curl needed)
+  $PY -c 'import sys, urllib.request as u
+h = dict([sys.argv[2].split(": ", 1)]) if len(sys.argv) > 2 else {}
+sys.stdout.write(u.urlopen(u.Request(sys.argv[1], headers=h), timeout=30).read().decode())' "$@"
+}
 for _ in $(seq 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/health/" 2>/dev/null && break
+  fetch "http://127.0.0.1:${PORT}/health/" >/dev/null 2>&1 && break
   sleep 0.5
 done
 
@@ -37,7 +42,7 @@ requests=0
 phases=coverage,fuzzing
 for role in $ROLES; do
   mapfile -t headers < <($PY .ci/api_session.py "$role")
-  curl -fsS -H "${headers[0]}" "http://127.0.0.1:${PORT}/api/schema/?format=json" >"${WORK}/schema.json"
+  fetch "http://127.0.0.1:${PORT}/api/schema/?format=json" "${headers[0]}" >"${WORK}/schema.json"
   log="${WORK}/${role}.log"
   if ! .venv/bin/st run "${WORK}/schema.json" --url "http://127.0.0.1:${PORT}" \
       -H "${headers[0]}" -H "${headers[1]}" -H "Accept-Language: sv" \

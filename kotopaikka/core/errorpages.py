@@ -23,7 +23,11 @@ def is_api(request: HttpRequest) -> bool:
 
 def api_error(status: int, detail: str, code: str, **extra) -> JsonResponse:
     """The API's error body (the `Error` component of the OpenAPI schema)."""
-    return JsonResponse({"detail": detail, "code": code, **extra}, status=status)
+    return JsonResponse(
+        {"detail": detail, "code": code, **extra},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},  # as DRF writes UTF-8
+    )
 
 
 def _page(request: HttpRequest, template: str, status: int, context: dict | None = None):
