@@ -50,7 +50,7 @@ for role in $ROLES; do
       --mode all --phases "$phases" --max-examples "$EXAMPLES" --seed 11 --workers 2 \
       --no-shrink --suppress-health-check all >"$log" 2>&1; then
     failed=1
-    sed -n '/FAILURES/,$p' "$log" | head -150
+    sed -n '/FAILURES/,$p' "$log" | head -150 || true  # head closes the pipe early
   fi
   tested=$(sed -n 's/^ *Tested: \([0-9]*\).*/\1/p' "$log" | tail -1)
   cases=$(sed -n 's/^ *\([0-9]*\) generated.*/\1/p' "$log" | tail -1)
