@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
+import polib
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.test import Client
@@ -228,3 +231,17 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def compiled_catalogues(tmp_path, settings):
+    """Compile the project's .po files (as `compile_translations` does) into a temporary
+    LOCALE_PATHS, so translation tests read the catalogues in the repository rather than
+    whatever .mo files happen to be on disk."""
+    for code, _name in django_settings.LANGUAGES:
+        source = Path(django_settings.LOCALE_PATHS[0]) / code / "LC_MESSAGES" / "django.po"
+        target = tmp_path / code / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        polib.pofile(str(source)).save_as_mofile(str(target / "django.mo"))
+    settings.LOCALE_PATHS = [tmp_path]  # the setting_changed signal resets Django's caches
+    return tmp_path

@@ -25,20 +25,6 @@ def _html_lang(response) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def compiled_catalogues(tmp_path, settings):
-    """Compile the project's .po files (as `compile_translations` does) into a temporary
-    LOCALE_PATHS, so translation tests read the catalogues in the repository rather than
-    whatever .mo files happen to be on disk."""
-    for code in LANGUAGE_CODES:
-        source = LOCALE_DIR / code / "LC_MESSAGES" / "django.po"
-        target = tmp_path / code / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        polib.pofile(str(source)).save_as_mofile(str(target / "django.mo"))
-    settings.LOCALE_PATHS = [tmp_path]  # the setting_changed signal resets Django's caches
-    return tmp_path
-
-
 # --- catalogues ---------------------------------------------------------------------------------
 
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "kotopaikka.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kotopaikka.core.middleware.FinnishFirstLocaleMiddleware",
+    "kotopaikka.core.limits.RequestSizeLimitMiddleware",  # before anything reads a body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -130,8 +131,17 @@ _database_url = env("DATABASE_URL") or SCHEMA["DATABASE_URL"][1]
 DATABASES = {"default": env.db_url_config(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    # Concurrent users on the embedded database: WAL lets readers run beside the one writer;
+    # IMMEDIATE takes the write lock when a transaction begins, so a transaction that reads
+    # and then writes (every audited read does) waits up to `timeout` seconds for the lock
+    # instead of failing at once with "database is locked" (a deferred transaction cannot wait
+    # to upgrade its read lock). Proven by tests/test_sqlite_concurrency.py.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -223,14 +233,31 @@ if ENVIRONMENT != "production":
 WHITENOISE_USE_FINDERS = ENVIRONMENT != "production"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
+# Limits on input (docs/security.md, "Limits on input"). A body over its route's limit is
+# refused with 413 before it is read (kotopaikka.core.limits); the imports take a file of up
+# to 5 MB (the page's form adds its multipart envelope). JSON is nested at most this deep.
+KOTOPAIKKA_MAX_REQUEST_BYTES = 1024 * 1024
+KOTOPAIKKA_MAX_REQUEST_BYTES_BY_ROUTE = {
+    "api-case-import": 5 * 1024 * 1024,
+    "placement:case_import": 5 * 1024 * 1024 + 64 * 1024,
+}
+KOTOPAIKKA_MAX_JSON_DEPTH = 20
+DATA_UPLOAD_MAX_MEMORY_SIZE = KOTOPAIKKA_MAX_REQUEST_BYTES  # Django's own guard, the same
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+CSRF_FAILURE_VIEW = "kotopaikka.core.errorpages.csrf_failure"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that unauthenticated API calls get 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "kotopaikka.core.api_auth.SessionAuthentication",  # CSRF refusal translated
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only, parsed with a depth limit and errors in the user's language (core.parsers).
+    "DEFAULT_PARSER_CLASSES": ["kotopaikka.core.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "kotopaikka.core.api_schema.KotopaikkaAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
@@ -249,7 +276,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"NeedEnum": "kotopaikka.placement.models.Need"},
+    "ENUM_NAME_OVERRIDES": {
+        "NeedEnum": "kotopaikka.placement.models.Need",
+        "CaseKindEnum": "kotopaikka.placement.models.PlacementCase.Kind",
+        "CaseStatusEnum": "kotopaikka.placement.models.PlacementCase.Status",
+        "ProposalStatusEnum": "kotopaikka.placement.models.Proposal.Status",
+        "DeclineReasonEnum": "kotopaikka.placement.models.Proposal.DeclineReason",
+    },
 }
 
 TASKS = {

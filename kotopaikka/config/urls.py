@@ -37,3 +37,9 @@ urlpatterns = [
     path("api/v1/", include("kotopaikka.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
+
+# Error answers: translated pages, and the JSON error body under /api/ (core.errorpages).
+handler400 = "kotopaikka.core.errorpages.bad_request"
+handler403 = "kotopaikka.core.errorpages.permission_denied"
+handler404 = "kotopaikka.core.errorpages.page_not_found"
+handler500 = "kotopaikka.core.errorpages.server_error"

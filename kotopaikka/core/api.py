@@ -29,6 +29,15 @@ class ActorAPIView(APIView):
 
     actor: Any
 
+    def query(self, serializer_class) -> dict[str, Any]:
+        """The request's query parameters validated by `serializer_class` (400 by parameter).
+
+        A plain dict, not the QueryDict: DRF treats an empty value in form-style input as
+        "not sent", so `?need=` would pass a field whose schema has no empty value."""
+        params = serializer_class(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.actor = _resolver()(request)

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from kotopaikka.access.roles import PersonView
 from kotopaikka.core.api import ActorAPIView
+from kotopaikka.core.api_fields import OFFSET_MAX, BoundedDateField, ClosedSerializer, code_list
 
 from . import selectors, services
-from .identifiers import IdentifierKind
 from .models import HouseholdMember, Person, PersonLanguage
 
 
-class IdentifiersField(serializers.DictField):
-    child = serializers.CharField(allow_blank=True)
+class IdentifiersSerializer(ClosedSerializer):
+    """`{"hetu": "…", "migri": "…", "unhcr": "…"}`: each optional, an empty value removes it;
+    any other key is refused (the service checks each value)."""
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        unknown = set(value) - set(IdentifierKind.values)
-        if unknown:
-            raise serializers.ValidationError(
-                f"Unknown identifier types: {', '.join(sorted(unknown))}"
-            )
-        return value
+    unknown_message = _("Unknown identifier types: %(names)s.")
+
+    hetu = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    migri = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    unhcr = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
 class LanguageSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=3)
+    code = serializers.CharField(min_length=2, max_length=3, help_text="ISO 639-3 code")
     level = serializers.ChoiceField(
         choices=PersonLanguage.Level.choices, default=PersonLanguage.Level.GOOD
     )
@@ -42,19 +41,17 @@ class OtherNameSerializer(serializers.Serializer):
 class PersonInputSerializer(serializers.Serializer):
     given_names = serializers.CharField(max_length=200)
     family_name = serializers.CharField(max_length=200)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = BoundedDateField(required=False, allow_null=True)
     birth_date_precision = serializers.ChoiceField(
         choices=Person.BirthDatePrecision.choices, default=Person.BirthDatePrecision.DAY
     )
     sex = serializers.ChoiceField(
         choices=[("", ""), *Person.Sex.choices], required=False, default=""
     )
-    identifiers = IdentifiersField(required=False, default=dict)
-    nationalities = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, default=list
-    )
-    languages = LanguageSerializer(many=True, required=False, default=list)
-    other_names = OtherNameSerializer(many=True, required=False, default=list)
+    identifiers = IdentifiersSerializer(required=False, default=dict)
+    nationalities = code_list(5, min_length=3, max_length=3, help_text="ISO 3166 alpha-3 code")
+    languages = LanguageSerializer(many=True, required=False, default=list, max_length=20)
+    other_names = OtherNameSerializer(many=True, required=False, default=list, max_length=20)
     confirm_possible_duplicate = serializers.BooleanField(required=False, default=False)
 
     @staticmethod
@@ -88,8 +85,15 @@ class PersonListItemSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     given_names = serializers.CharField()
     family_name = serializers.CharField()
-    date_of_birth = serializers.DateField()
-    municipality = serializers.CharField(source="municipality.code", default=None)
+    date_of_birth = serializers.DateField(allow_null=True)
+    municipality = serializers.CharField(source="municipality.code", default=None, allow_null=True)
+
+
+class PersonPageSerializer(serializers.Serializer):
+    """`GET /persons/`: the number of persons that match, and one page of them."""
+
+    count = serializers.IntegerField(min_value=0)
+    results = PersonListItemSerializer(many=True)
 
 
 class PersonCompensationSerializer(PersonListItemSerializer):
@@ -110,22 +114,28 @@ class HouseholdMemberSerializer(serializers.Serializer):
 
 
 class PersonDetailSerializer(PersonCompensationSerializer):
-    birth_date_precision = serializers.CharField()
-    sex = serializers.CharField()
+    birth_date_precision = serializers.ChoiceField(choices=Person.BirthDatePrecision.choices)
+    sex = serializers.ChoiceField(choices=[("", ""), *Person.Sex.choices])
     nationalities = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
     other_names = serializers.SerializerMethodField()
     household = serializers.SerializerMethodField()
-    regional_authority = serializers.CharField(source="regional_authority.code", default=None)
-    reception_centre = serializers.CharField(source="reception_centre.code", default=None)
+    regional_authority = serializers.CharField(
+        source="regional_authority.code", default=None, allow_null=True
+    )
+    reception_centre = serializers.CharField(
+        source="reception_centre.code", default=None, allow_null=True
+    )
     is_synthetic = serializers.BooleanField()
 
     def get_nationalities(self, person) -> list[str]:
         return sorted(n.country for n in person.nationalities.all())
 
+    @extend_schema_field(LanguageSerializer(many=True))
     def get_languages(self, person) -> list[dict]:
         return [{"code": lang.language, "level": lang.level} for lang in person.languages.all()]
 
+    @extend_schema_field(OtherNameSerializer(many=True))
     def get_other_names(self, person) -> list[dict]:
         return [{"value": n.value, "script": n.script} for n in person.other_names.all()]
 
@@ -143,24 +153,25 @@ def _detail_serializer(actor):
 
 
 class PersonListParamsSerializer(serializers.Serializer):
-    search = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    search = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Name, or an exact identifier",
+    )
     limit = serializers.IntegerField(min_value=1, max_value=500, default=50)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=OFFSET_MAX, default=0)
 
 
 class PersonListApi(ActorAPIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("search", str, description="Name, or an exact identifier"),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses=PersonListItemSerializer(many=True),
+        operation_id="persons_list",
+        parameters=[PersonListParamsSerializer],
+        responses=PersonPageSerializer,
     )
     def get(self, request):
-        params = PersonListParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        page = selectors.person_list(actor=self.actor, **params.validated_data)
+        page = selectors.person_list(actor=self.actor, **self.query(PersonListParamsSerializer))
         return Response(
             {"count": page.total, "results": PersonListItemSerializer(page.persons, many=True).data}
         )
@@ -211,9 +222,7 @@ class HouseholdLinkSerializer(serializers.Serializer):
 
 
 class PersonHouseholdApi(ActorAPIView):
-    @extend_schema(
-        request=HouseholdLinkSerializer, responses={200: HouseholdMemberSerializer(many=True)}
-    )
+    @extend_schema(request=HouseholdLinkSerializer, responses=HouseholdMemberSerializer(many=True))
     def post(self, request, person_id):
         serializer = HouseholdLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -238,7 +247,7 @@ class AccessLogEventSerializer(serializers.Serializer):
     actor_username = serializers.CharField()
     organisation_code = serializers.CharField()
     role = serializers.CharField()
-    action = serializers.CharField()
+    action = serializers.CharField(help_text="create, view, list, update, delete, export, denied…")
     fields = serializers.ListField(child=serializers.CharField())
     channel = serializers.CharField()
     request_id = serializers.CharField()
@@ -254,7 +263,7 @@ class PersonAccessLogApi(ActorAPIView):
 class PseudonymisedRowSerializer(serializers.Serializer):
     pseudonym = serializers.CharField()
     birth_year = serializers.IntegerField(allow_null=True)
-    sex = serializers.CharField()
+    sex = serializers.ChoiceField(choices=[("", ""), *Person.Sex.choices])
     municipality_code = serializers.CharField()
     nationalities = serializers.ListField(child=serializers.CharField())
 

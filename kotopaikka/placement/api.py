@@ -4,29 +4,58 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from kotopaikka.access.policy import can, require
 from kotopaikka.access.roles import Op
 from kotopaikka.core.api import ActorAPIView
+from kotopaikka.core.api_fields import (
+    DAYS_MAX,
+    PLACES_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    YEARS_OF_EXPERIENCE_MAX,
+    BoundedDateField,
+    ClosedSerializer,
+    code_list,
+    year_field,
+)
+from kotopaikka.core.parsers import BodyParseError, CheckedJSONTextParser, CSVTextParser
 from kotopaikka.optimiser.model import DIMENSIONS
+from kotopaikka.people.models import Person
+from kotopaikka.registry.models import Region
 
 from . import importing, selectors, services
 from .models import MoveNotice, Need, PlacementCase, Proposal
-from .params import EMERGENCY_VALUES, queue_filters, year_param
+from .params import EMERGENCY_VALUES, queue_filters
+
+SEX_CHOICES = [("", ""), *Person.Sex.choices]
+#: a municipality code: three digits (a shorter one is padded with zeros, as the pages do)
+MUNICIPALITY_CODE = r"^[0-9]{1,3}$"
+#: `GET /placement/cases/?status=all`: cases in every status
+ALL_STATUSES = "all"
+
+
+def _optional_years() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=YEARS_OF_EXPERIENCE_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class MemberSerializer(serializers.Serializer):
     age = serializers.IntegerField(min_value=0, max_value=120)
-    sex = serializers.CharField(required=False, allow_blank=True, default="")
-    education_years = serializers.IntegerField(required=False, allow_null=True, default=None)
-    work_experience_years = serializers.IntegerField(required=False, allow_null=True, default=None)
-    languages = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, default=list
-    )
+    sex = serializers.ChoiceField(choices=SEX_CHOICES, required=False, default="")
+    education_years = _optional_years()
+    work_experience_years = _optional_years()
+    languages = code_list(20, min_length=2, max_length=3, help_text="ISO 639-3 code")
     literate = serializers.BooleanField(required=False, allow_null=True, default=None)
     unaccompanied_minor = serializers.BooleanField(required=False, default=False)
 
@@ -36,19 +65,20 @@ class CaseInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=PlacementCase.Kind.choices, default=PlacementCase.Kind.QUOTA
     )
-    members = MemberSerializer(many=True)
+    members = MemberSerializer(many=True, min_length=1, max_length=30)
     emergency = serializers.BooleanField(default=False)
-    nationality = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
-    needs = serializers.ListField(
-        child=serializers.ChoiceField(choices=Need.choices), required=False, default=list
+    nationality = serializers.RegexField(
+        r"^([A-Za-z]{3})?$",
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 3166 alpha-3 code",
     )
-    ties = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, default=list
-    )
-    wishes = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, default=list
-    )
-    available_from = serializers.DateField(required=False, allow_null=True, default=None)
+    needs = code_list(len(Need.choices), choices=Need.choices)
+    ties = code_list(20, min_length=1, max_length=3, help_text="municipality codes")
+    wishes = code_list(20, min_length=1, max_length=3, help_text="municipality codes")
+    available_from = BoundedDateField(required=False, allow_null=True, default=None)
     linked_group = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default=""
     )
@@ -61,7 +91,7 @@ class CaseInputSerializer(serializers.Serializer):
 
 class CaseMemberOutput(serializers.Serializer):
     age = serializers.IntegerField()
-    sex = serializers.CharField()
+    sex = serializers.ChoiceField(choices=SEX_CHOICES)
     education_years = serializers.IntegerField(allow_null=True)
     work_experience_years = serializers.IntegerField(allow_null=True)
     languages = serializers.ListField(child=serializers.CharField())
@@ -69,13 +99,20 @@ class CaseMemberOutput(serializers.Serializer):
     unaccompanied_minor = serializers.BooleanField()
 
 
+class DimensionsOutput(serializers.Serializer):
+    """Places or demand in each dimension; null: no agreed limit in that dimension."""
+
+    def get_fields(self):
+        return {name: serializers.IntegerField(allow_null=True) for name in DIMENSIONS}
+
+
 class ProposalOutput(serializers.Serializer):
     id = serializers.UUIDField()
     case = serializers.UUIDField(source="case_id")
     municipality = serializers.CharField(source="municipality.code")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Proposal.Status.choices)
     deadline = serializers.DateField()
-    decline_reason = serializers.CharField()
+    decline_reason = serializers.ChoiceField(choices=[("", ""), *Proposal.DeclineReason.choices])
     placement_decided_on = serializers.DateField(allow_null=True)
     demand = serializers.DictField(child=serializers.IntegerField())
 
@@ -83,11 +120,11 @@ class ProposalOutput(serializers.Serializer):
 class CaseOutput(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    kind = serializers.ChoiceField(choices=PlacementCase.Kind.choices)
+    status = serializers.ChoiceField(choices=PlacementCase.Status.choices)
     emergency = serializers.BooleanField()
     nationality = serializers.CharField()
-    needs = serializers.ListField(child=serializers.CharField())
+    needs = serializers.ListField(child=serializers.ChoiceField(choices=Need.choices))
     ties = serializers.ListField(child=serializers.CharField())
     wishes = serializers.ListField(child=serializers.CharField())
     received_on = serializers.DateField()
@@ -103,22 +140,78 @@ class CaseDetailOutput(CaseOutput):
         return [str(p.pk) for p in getattr(case, "visible_persons", [])]
 
 
+class WaitingFiguresOutput(serializers.Serializer):
+    count = serializers.IntegerField()
+    emergency = serializers.IntegerField()
+    persons = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    max_days = serializers.IntegerField(allow_null=True)
+
+
+class CaseQueueOutput(serializers.Serializer):
+    """`GET /placement/cases/`: waiting-time figures of the cases that match, and the cases."""
+
+    figures = WaitingFiguresOutput()
+    results = CaseOutput(many=True)
+
+
+def _region_choices() -> list[str]:
+    return list(Region.objects.order_by("code").values_list("code", flat=True))
+
+
+class CaseQueueParamsSerializer(serializers.Serializer):
+    """The queue's query parameters as the schema publishes them. They are read by the same
+    parser as the page's (`params.queue_filters`, same bounds, same messages); the API adds
+    that a parameter sent must have a value (an empty `need=` is not in its list) and that
+    every status is `status=all` (the page's empty choice)."""
+
+    status = serializers.ChoiceField(
+        choices=[*PlacementCase.Status.choices, (ALL_STATUSES, ALL_STATUSES)],
+        required=False,
+        help_text="Default: waiting; all: every status",
+    )
+    nationality = serializers.CharField(
+        min_length=3, max_length=3, required=False, help_text="ISO 3166 alpha-3 code"
+    )
+    need = serializers.ChoiceField(choices=Need.choices, required=False)
+    emergency = serializers.ChoiceField(choices=sorted(EMERGENCY_VALUES), required=False)
+    min_days = serializers.IntegerField(
+        min_value=0, max_value=DAYS_MAX, required=False, help_text="Waiting at least this long"
+    )
+
+    def get_fields(self):
+        # Region codes are reference data: read when the schema is made, not at import.
+        return {
+            **super().get_fields(),
+            "region": serializers.ChoiceField(
+                choices=_region_choices(), required=False, help_text="Region of ties or wishes"
+            ),
+        }
+
+
+def _queue_query(query: dict[str, str]) -> dict[str, str]:
+    """The API's query for the shared queue parser: no empty values, `all` for every status."""
+    names = CaseQueueParamsSerializer().fields
+    blank = sorted(name for name in names if name in query and not query[name].strip())
+    if blank:
+        raise serializers.ValidationError(
+            {name: [_("Give a value, or leave the parameter out.")] for name in blank}
+        )
+    if query.get("status") == ALL_STATUSES:
+        query["status"] = ""
+    return query
+
+
 class CaseListApi(ActorAPIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, description="Default waiting; empty: all"),
-            OpenApiParameter("region", str, description="Region code of ties or wishes"),
-            OpenApiParameter("nationality", str, description="ISO 3166 alpha-3 code"),
-            OpenApiParameter("need", str, enum=Need.values),
-            OpenApiParameter("emergency", str, enum=sorted(EMERGENCY_VALUES)),
-            OpenApiParameter("min_days", int, description="Waiting at least this many days"),
-        ],
-        responses=CaseOutput(many=True),
+        operation_id="placement_cases_list",
+        parameters=[CaseQueueParamsSerializer],
+        responses=CaseQueueOutput,
     )
     def get(self, request):
-        filters = queue_filters(request.query_params)  # an invalid value: 400 by parameter
+        filters = queue_filters(_queue_query(request.query_params.dict()))
         cases, figures = selectors.case_queue(actor=self.actor, filters=filters)
-        return Response({"figures": figures.__dict__, "results": CaseOutput(cases, many=True).data})
+        return Response(CaseQueueOutput({"figures": figures, "results": cases}).data)
 
     @extend_schema(request=CaseInputSerializer, responses={201: CaseOutput})
     def post(self, request):
@@ -128,37 +221,41 @@ class CaseListApi(ActorAPIView):
         return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
 
 
-class CaseImportApi(ActorAPIView):
-    """POST the file's text: `Content-Type: text/csv` or `application/json`."""
+class ImportErrorOutput(serializers.Serializer):
+    rows = serializers.ListField(
+        child=serializers.IntegerField(), help_text="CSV line numbers or JSON item numbers"
+    )
+    reference = serializers.CharField()
+    field = serializers.CharField()
+    message = serializers.CharField(help_text="in the request's language")
 
-    parser_classes = [JSONParser]
+
+class ImportReportOutput(serializers.Serializer):
+    created = serializers.ListField(child=serializers.CharField(), help_text="references")
+    errors = ImportErrorOutput(many=True)
+
+
+class CaseImportApi(ActorAPIView):
+    """POST the file's text: `Content-Type: text/csv` or `application/json` (UTF-8, at most
+    5 MB). A body that is not UTF-8 or not JSON is a 400 naming `body`; each bad case is
+    reported in `errors` and every good case is kept."""
+
+    parser_classes = [CSVTextParser, CheckedJSONTextParser]
 
     @extend_schema(
         request={
             "text/csv": {"type": "string"},
             "application/json": {"type": "array", "items": {"type": "object"}},
         },
-        responses={200: dict},
+        responses=ImportReportOutput,
     )
     def post(self, request):
-        if request.content_type.startswith("text/csv"):
-            report = importing.import_csv(actor=self.actor, text=request.body.decode("utf-8-sig"))
-        else:
-            report = importing.import_json(actor=self.actor, text=request.body.decode("utf-8-sig"))
-        return Response(
-            {
-                "created": report.created,
-                "errors": [
-                    {
-                        "rows": list(e.rows),
-                        "reference": e.reference,
-                        "field": e.field,
-                        "message": e.message,
-                    }
-                    for e in report.errors
-                ],
-            }
-        )
+        if not isinstance(request.data, str) or not request.data.strip():
+            raise BodyParseError(_("The request body is empty: send the file's text."))
+        csv = request.content_type.startswith("text/csv")
+        importer = importing.import_csv if csv else importing.import_json
+        report = importer(actor=self.actor, text=request.data)
+        return Response(ImportReportOutput(report).data)
 
 
 class CaseDetailApi(ActorAPIView):
@@ -170,8 +267,8 @@ class CaseDetailApi(ActorAPIView):
 
 
 class ProposeSerializer(serializers.Serializer):
-    municipality = serializers.CharField(max_length=3)
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    municipality = serializers.RegexField(MUNICIPALITY_CODE, max_length=3)
+    deadline = BoundedDateField(required=False, allow_null=True, default=None)
 
 
 class CaseProposalApi(ActorAPIView):
@@ -188,14 +285,17 @@ class CaseProposalApi(ActorAPIView):
         return Response(ProposalOutput(proposal).data, status=status.HTTP_201_CREATED)
 
 
-class ProposalInboxApi(ActorAPIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str)], responses=ProposalOutput(many=True)
+class InboxParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Proposal.Status.choices, default=Proposal.Status.PENDING
     )
+
+
+class ProposalInboxApi(ActorAPIView):
+    @extend_schema(parameters=[InboxParamsSerializer], responses=ProposalOutput(many=True))
     def get(self, request):
-        proposals = selectors.proposal_inbox(
-            actor=self.actor, status=request.query_params.get("status", "pending")
-        )
+        params = self.query(InboxParamsSerializer)
+        proposals = selectors.proposal_inbox(actor=self.actor, status=params["status"])
         return Response(ProposalOutput(proposals, many=True).data)
 
 
@@ -229,7 +329,7 @@ class ProposalWithdrawApi(ActorAPIView):
 
 
 class DateSerializer(serializers.Serializer):
-    date = serializers.DateField(default=dt.date.today)
+    date = BoundedDateField(default=dt.date.today)
 
 
 class PlacementDecisionApi(ActorAPIView):
@@ -243,28 +343,27 @@ class PlacementDecisionApi(ActorAPIView):
         return Response(ProposalOutput(proposal).data)
 
 
+class ArrivalOutput(serializers.Serializer):
+    case = serializers.UUIDField(source="case_id")
+    municipality = serializers.CharField(source="municipality.code")
+    arrived_on = serializers.DateField()
+
+
 class ArrivalApi(ActorAPIView):
-    @extend_schema(request=DateSerializer, responses={201: dict})
+    @extend_schema(request=DateSerializer, responses={201: ArrivalOutput})
     def post(self, request, proposal_id):
         s = DateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         arrival = services.arrival_record(
             actor=self.actor, proposal_id=proposal_id, arrived_on=s.validated_data["date"]
         )
-        return Response(
-            {
-                "case": str(arrival.case_id),
-                "municipality": arrival.municipality.code,
-                "arrived_on": arrival.arrived_on,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(ArrivalOutput(arrival).data, status=status.HTTP_201_CREATED)
 
 
 class SelfMoveSerializer(serializers.Serializer):
     identity_code = serializers.CharField(max_length=11)
-    date_of_birth = serializers.DateField()
-    moved_on = serializers.DateField()
+    date_of_birth = BoundedDateField()
+    moved_on = BoundedDateField()
 
 
 class MoveNoticeSerializer(serializers.Serializer):
@@ -314,65 +413,97 @@ class MoveResolutionApi(ActorAPIView):
         return Response(MoveNoticeSerializer(notice).data)
 
 
+class UsageParamsSerializer(serializers.Serializer):
+    year = year_field(required=False, help_text="Default: the current year")
+
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            "region": serializers.ChoiceField(choices=_region_choices(), required=False),
+        }
+
+
+class UsageRowOutput(serializers.Serializer):
+    municipality = serializers.CharField(source="municipality.code")
+    region = serializers.CharField(source="municipality.region.code")
+    agreed = DimensionsOutput(source="usage.agreed")
+    proposed = DimensionsOutput(source="usage.proposed")
+    accepted = DimensionsOutput(source="usage.accepted")
+    arrived = DimensionsOutput(source="usage.arrived")
+    free = DimensionsOutput(source="usage.free")
+
+
 class UsageApi(ActorAPIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("region", str)],
-        responses={200: dict},
-    )
+    @extend_schema(parameters=[UsageParamsSerializer], responses=UsageRowOutput(many=True))
     def get(self, request):
-        year = year_param(request.query_params.get("year"))
+        params = self.query(UsageParamsSerializer)
         rows = selectors.usage_table(
-            actor=self.actor, year=year, region=request.query_params.get("region", "")
+            actor=self.actor,
+            year=params.get("year", timezone.localdate().year),
+            region=params.get("region", ""),
         )
-        return Response(
-            [
-                {
-                    "municipality": row.municipality.code,
-                    "region": row.municipality.region.code,
-                    **{
-                        bucket: getattr(row.usage, bucket)
-                        for bucket in ("agreed", "proposed", "accepted", "arrived")
-                    },
-                    "free": row.usage.free,
-                }
-                for row in rows
-            ]
+        return Response(UsageRowOutput(rows, many=True).data)
+
+
+class YearPlacesSerializer(ClosedSerializer):
+    """Places of one year in each dimension (null or missing: no limit in that dimension)."""
+
+    unknown_message = _("Unknown dimensions: %(names)s.")
+
+    def get_fields(self):
+        return {
+            name: serializers.IntegerField(
+                min_value=0, max_value=PLACES_MAX, required=False, allow_null=True
+            )
+            for name in DIMENSIONS
+        }
+
+
+class YearsField(serializers.DictField):
+    """`{"2026": {...}}`: keys are years from `YEAR_MIN` to `YEAR_MAX`, at most 20 of them."""
+
+    child = YearPlacesSerializer()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            f'Places by year ({YEAR_MIN}–{YEAR_MAX}, at most 20), e.g. {{"2026": {{"persons": 20}}}}',
         )
+        super().__init__(**kwargs)
 
-
-class AgreementSerializer(serializers.Serializer):
-    municipality = serializers.CharField(max_length=3)
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
-    years = serializers.DictField(
-        child=serializers.DictField(child=serializers.IntegerField(allow_null=True))
-    )
-    services = serializers.ListField(
-        child=serializers.ChoiceField(choices=Need.choices), required=False, default=list
-    )
-    accepts_emergency_cases = serializers.BooleanField(default=False)
-    wellbeing_county_consulted_on = serializers.DateField(
-        required=False, allow_null=True, default=None
-    )
-
-    def validate_years(self, value):
-        try:
-            years = {int(year): places for year, places in value.items()}
-        except ValueError:
-            raise serializers.ValidationError(
-                'Years are given as numbers, e.g. {"2026": {"persons": 20}}.'
-            ) from None
-        for places in years.values():
-            unknown = set(places) - set(DIMENSIONS)
-            if unknown:
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(value) > 20:
+            raise serializers.ValidationError(_("At most 20 years at a time."))
+        years = {}
+        for key, places in value.items():
+            year = int(key) if str(key).isdigit() and len(str(key)) <= 4 else None
+            if year is None or not YEAR_MIN <= year <= YEAR_MAX:
                 raise serializers.ValidationError(
-                    f"Unknown dimensions: {', '.join(sorted(unknown))}."
+                    _('Years are given as numbers from %(min)s to %(max)s, e.g. {"2026": …}.')
+                    % {"min": YEAR_MIN, "max": YEAR_MAX}
                 )
+            years[year] = dict(places)
         return years
 
 
+class AgreementSerializer(serializers.Serializer):
+    municipality = serializers.RegexField(MUNICIPALITY_CODE, max_length=3)
+    valid_from = BoundedDateField()
+    valid_until = BoundedDateField(required=False, allow_null=True, default=None)
+    years = YearsField()
+    services = code_list(len(Need.choices), choices=Need.choices)
+    accepts_emergency_cases = serializers.BooleanField(default=False)
+    wellbeing_county_consulted_on = BoundedDateField(required=False, allow_null=True, default=None)
+
+
+class AgreementSavedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
 class AgreementApi(ActorAPIView):
-    @extend_schema(request=AgreementSerializer, responses={200: dict})
+    @extend_schema(request=AgreementSerializer, responses=AgreementSavedOutput)
     def put(self, request):
         s = AgreementSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -387,4 +518,6 @@ class AgreementApi(ActorAPIView):
             accepts_emergency_cases=d["accepts_emergency_cases"],
             wellbeing_county_consulted_on=d["wellbeing_county_consulted_on"],
         )
-        return Response({"id": agreement.pk, "version": agreement.version})
+        return Response(
+            AgreementSavedOutput({"id": agreement.pk, "version": agreement.version}).data
+        )

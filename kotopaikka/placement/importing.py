@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
 from kotopaikka.access.roles import Op
+from kotopaikka.core import jsonparse
 
 from .services import CaseData, MemberData, case_create
 
@@ -179,21 +179,34 @@ def import_csv(*, actor: Actor, text: str, synthetic: bool = False) -> ImportRep
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","  # Excel in Finland uses ";"
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    try:  # csv.Error (a field over 128 kB, a stray quote) was a 500
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            report.errors.append(
+                RowError((1,), "", ", ".join(missing), _("Required columns are missing."))
+            )
+            return report
+        for line_number, row in enumerate(reader, start=2):
+            reference = (row.get("reference") or "").strip()
+            if not reference:
+                report.errors.append(
+                    RowError((line_number,), "", "reference", _("This field is required."))
+                )
+                continue
+            groups.setdefault(reference, []).append((line_number, row))
+    except csv.Error:
+        line = reader.line_num + 1  # the line being read when it failed
         report.errors.append(
-            RowError((1,), "", ", ".join(missing), _("Required columns are missing."))
+            RowError(
+                (line,),
+                "",
+                "",
+                _("The CSV cannot be read at line %(line)s: a field is too long or broken.")
+                % {"line": line},
+            )
         )
         return report
-    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    for line_number, row in enumerate(reader, start=2):
-        reference = (row.get("reference") or "").strip()
-        if not reference:
-            report.errors.append(
-                RowError((line_number,), "", "reference", _("This field is required."))
-            )
-            continue
-        groups.setdefault(reference, []).append((line_number, row))
     for reference, lines in groups.items():
         numbers = tuple(n for n, _row in lines)
 
@@ -212,11 +225,9 @@ def import_json(*, actor: Actor, text: str, synthetic: bool = False) -> ImportRe
     require(actor, Op.CASE_IMPORT)
     report = ImportReport()
     try:
-        items = json.loads(text)
-    except json.JSONDecodeError as exc:
-        report.errors.append(
-            RowError((exc.lineno,), "", "", _("Not valid JSON: %(error)s") % {"error": exc.msg})
-        )
+        items = jsonparse.loads(text)  # bounded depth; the message in the user's language
+    except jsonparse.JSONInputError as exc:
+        report.errors.append(RowError((exc.line,), "", "", exc.message))
         return report
     if not isinstance(items, list):
         report.errors.append(RowError((1,), "", "", _("Expected a list of cases.")))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kotopaikka.core.api_fields import DAYS_MAX
 from kotopaikka.registry.models import Region
 
 from .models import Need, PlacementCase
@@ -49,14 +50,18 @@ class QueueFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Ties or wishes in region"), choices=_region_choices, required=False
     )
-    nationality = forms.CharField(label=_("Nationality"), max_length=3, required=False)
+    nationality = forms.CharField(
+        label=_("Nationality"), min_length=3, max_length=3, required=False
+    )
     need = forms.ChoiceField(label=_("Need"), choices=[("", "–"), *Need.choices], required=False)
     emergency = forms.CharField(
         label=_("Emergency"),
         required=False,
         widget=forms.Select(choices=[("", "–"), ("yes", _("yes")), ("no", _("no"))]),
     )
-    min_days = forms.IntegerField(label=_("Waiting at least (days)"), min_value=0, required=False)
+    min_days = forms.IntegerField(
+        label=_("Waiting at least (days)"), min_value=0, max_value=DAYS_MAX, required=False
+    )
 
     def clean_emergency(self) -> bool | None:
         value = self.cleaned_data["emergency"]

@@ -106,13 +106,18 @@ def test_bad_input_names_the_field(uusimaa_officer, client_for):
         {"reference": "147-1", "members": [{"age": 200}]},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "members" in response.json()
+    assert response.status_code == 400 and "members.0.age" in response.json()
 
 
-def test_usage_with_a_bad_year_answers_for_the_current_year(uusimaa_officer, client_for):
+def test_usage_with_a_bad_year_is_a_400_naming_it(uusimaa_officer, client_for):
+    """-1 and 10000 once answered 500, then the current year; the API now publishes the
+    year's bounds (2000–2100) and refuses what is outside them (issue 11, point 10)."""
     officer = client_for(uusimaa_officer)
     assert _agreement(officer).status_code == 200
-    for bad in ("abc", "-1", "0", "10000"):  # -1 and 10000 used to answer 500
+    for bad in ("abc", "-1", "0", "10000", "1999", "2101"):
         response = officer.get(f"/api/v1/placement/usage/?year={bad}")
-        assert response.status_code == 200, bad
-        assert [r["municipality"] for r in response.json()] == ["091"]
+        assert response.status_code == 400, bad
+        assert list(response.json()) == ["year"]
+    response = officer.get("/api/v1/placement/usage/")  # control: the current year
+    assert response.status_code == 200
+    assert [r["municipality"] for r in response.json()] == ["091"]
