@@ -327,3 +327,19 @@ def test_empty_need_is_outside_its_list(uusimaa_officer, client_for):
     assert response.status_code == 400
     assert list(response.json()) == ["need"]
     assert client_for(uusimaa_officer).get("/api/v1/placement/cases/?status=all").status_code == 200
+
+
+def test_patch_with_nested_items_missing_their_optional_keys_is_saved(
+    helsinki_worker, make_person, client_for
+):
+    """Found by schemathesis in CI: a PATCH validates partially, where DRF applies no nested
+    defaults, and a language without its level was a KeyError (500)."""
+    person = make_person(helsinki_worker)
+    body = {"languages": [{"code": "ara"}], "other_names": [{"value": "عمر"}]}
+    response = client_for(helsinki_worker).patch(
+        f"/api/v1/persons/{person.pk}/", body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert [(lang.language, lang.level) for lang in person.languages.all()] == [("ara", "good")]
+    assert [(n.value, n.script) for n in person.other_names.all()] == [("عمر", "")]

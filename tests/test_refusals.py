@@ -70,6 +70,10 @@ ROUTES = [
         "placement:move_resolve", "post", {"decision": "confirm"}, "move", OFF, "helsinki_worker"
     ),
     Route("api-move-resolve", "post", {"confirm": True}, "move", OFF, "helsinki_worker"),
+    Route("integration:client", "get", None, "client", W, "uusimaa_officer"),
+    Route("integration:client_edit", "get", None, "client", W, "keha_handler"),
+    Route("integration:client_edit", "post", {"status": "closed"}, "client", W, "analyst"),
+    Route("integration:client_health", "get", None, "client", W, "reception_worker"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
     Route("api-case-propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
     Route("api-proposal-decide", "post", {"accept": True}, "proposal", W, "uusimaa_officer"),
@@ -114,6 +118,24 @@ def _move_notice(officer, worker, make_person, case):
     )
 
 
+def _client(officer, worker, make_person, make_agreement):
+    """A Helsinki integration client (the member of an arrived case)."""
+    from kotopaikka.integration.models import IntegrationClient
+
+    case = services.case_create(
+        actor=officer,
+        data=services.CaseData(reference="147-91000003", members=[services.MemberData(age=50)]),
+    )
+    member = case.members.get()
+    member.person = make_person(officer, family_name="Salainen")
+    member.save()
+    proposal = services.proposal_create(actor=officer, case_id=case.pk, municipality_code="091")
+    services.proposal_decide(actor=worker, proposal_id=proposal.pk, accept=True)
+    services.placement_decide(actor=officer, proposal_id=proposal.pk)
+    services.arrival_record(actor=worker, proposal_id=proposal.pk, arrived_on=TODAY)
+    return IntegrationClient.objects.get(person=member.person)
+
+
 @pytest.fixture
 def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_cache):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
@@ -142,6 +164,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_c
         "agreement": PlacementAgreement.objects.get(municipality__code="091"),
         "run": run,
         "move": notice,
+        "client": _client(uusimaa_officer, helsinki_worker, make_person, make_agreement),
     }
 
 
@@ -160,6 +183,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"run_id": world["run"].pk}
     if route.ids == "move":
         return {"notice_id": world["move"].pk}
+    if route.ids == "client":
+        return {"client_id": world["client"].pk}
     return {"code": "091"}
 
 

@@ -57,6 +57,10 @@ _PLACEMENT_OFFICE = {
     Op.OPTIMISER_RUN,
     Op.PLACEMENT_DASHBOARD,
 }
+#: the municipality's integration services: client records, and health information kept
+#: for the staff who serve the client (not for placement, KEHA, the ministry or admins)
+_INTEGRATION_SERVICES = {Op.CLIENT_VIEW, Op.CLIENT_UPDATE, Op.CLIENT_HEALTH}
+
 _MUNICIPAL_RECEPTION = {
     Op.CASE_LIST,
     Op.CASE_VIEW,
@@ -69,10 +73,11 @@ _MUNICIPAL_RECEPTION = {
 
 ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
     Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | _PLACEMENT_OFFICE | {Op.REPORTS_VIEW}),
-    Role.INTEGRATION_WORKER: frozenset(_CASEWORK | _MUNICIPAL_RECEPTION),
+    Role.INTEGRATION_WORKER: frozenset(_CASEWORK | _MUNICIPAL_RECEPTION | _INTEGRATION_SERVICES),
     Role.MUNICIPAL_SUPERVISOR: frozenset(
         _CASEWORK
         | _MUNICIPAL_RECEPTION
+        | _INTEGRATION_SERVICES
         | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW}
     ),
     Role.RECEPTION_CENTRE_WORKER: frozenset(

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("persons/", include("kotopaikka.people.urls")),
     path("placement/", include("kotopaikka.placement.urls")),
+    path("integration/", include("kotopaikka.integration.urls")),
     path("registry/", include("kotopaikka.registry.urls")),
     path("rules/", include("kotopaikka.rules.urls")),
     path("statistics/", include("kotopaikka.reporting.urls")),

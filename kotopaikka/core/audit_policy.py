@@ -25,6 +25,8 @@ PERSONAL: frozenset[str] = frozenset(
         "people.HouseholdMember",
         "people.PersonEvent",
         "integration.IntegrationClient",
+        "integration.ClientEvent",
+        "integration.ClientHealth",
         # Anonymised matching data is still personal data (health needs are special category).
         "placement.PlacementCase",
         "placement.CaseMember",

@@ -56,7 +56,9 @@ class PersonInputSerializer(serializers.Serializer):
 
     @staticmethod
     def to_changes(validated: dict) -> dict:
-        """Map API fields onto `PersonData` field names (only those sent)."""
+        """Map API fields onto `PersonData` field names (only those sent). A PATCH validates
+        with `partial=True`, where DRF applies no defaults inside nested items either, so each
+        optional nested key is read with its default here."""
         changes: dict = {}
         for name in (
             "given_names",
@@ -74,10 +76,13 @@ class PersonInputSerializer(serializers.Serializer):
             ]
         if "languages" in validated:
             changes["languages"] = [
-                (lang["code"], lang["level"]) for lang in validated["languages"]
+                (lang["code"], lang.get("level", PersonLanguage.Level.GOOD))
+                for lang in validated["languages"]
             ]
         if "other_names" in validated:
-            changes["other_names"] = [(n["value"], n["script"]) for n in validated["other_names"]]
+            changes["other_names"] = [
+                (n["value"], n.get("script", "")) for n in validated["other_names"]
+            ]
         return changes
 
 

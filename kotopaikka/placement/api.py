@@ -25,6 +25,7 @@ from kotopaikka.core.api_fields import (
     year_field,
 )
 from kotopaikka.core.parsers import BodyParseError, CheckedJSONTextParser, CSVTextParser
+from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.people.models import Person
 from kotopaikka.registry.models import Region
@@ -349,13 +350,27 @@ class ArrivalOutput(serializers.Serializer):
     arrived_on = serializers.DateField()
 
 
+class ArrivalSerializer(DateSerializer):
+    first_residence_date = BoundedDateField(required=False, allow_null=True, default=None)
+    residence_permit_on = BoundedDateField(required=False, allow_null=True, default=None)
+    group = serializers.ChoiceField(
+        choices=IntegrationClient.Group.choices, required=False, default=""
+    )
+
+
 class ArrivalApi(ActorAPIView):
-    @extend_schema(request=DateSerializer, responses={201: ArrivalOutput})
+    @extend_schema(request=ArrivalSerializer, responses={201: ArrivalOutput})
     def post(self, request, proposal_id):
-        s = DateSerializer(data=request.data)
+        s = ArrivalSerializer(data=request.data)
         s.is_valid(raise_exception=True)
+        d = s.validated_data
         arrival = services.arrival_record(
-            actor=self.actor, proposal_id=proposal_id, arrived_on=s.validated_data["date"]
+            actor=self.actor,
+            proposal_id=proposal_id,
+            arrived_on=d["date"],
+            first_residence_date=d["first_residence_date"],
+            residence_permit_on=d["residence_permit_on"],
+            group=d["group"],
         )
         return Response(ArrivalOutput(arrival).data, status=status.HTTP_201_CREATED)
 

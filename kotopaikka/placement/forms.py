@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kotopaikka.core.forms import DateInput, ServiceErrorsMixin, split_codes
+from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.people.forms import PersonForm
 from kotopaikka.people.models import HouseholdMember
@@ -135,6 +136,29 @@ class DecisionForm(forms.Form):
 
 class DateForm(forms.Form):
     date = forms.DateField(label=_("Date"), initial=dt.date.today, widget=DateInput())
+
+
+class ArrivalForm(forms.Form):
+    """The arrival, and what integration services need from it from the start."""
+
+    arrived_on = forms.DateField(label=_("Arrival date"), initial=dt.date.today, widget=DateInput())
+    first_residence_date = forms.DateField(
+        label=_("First municipality of residence registered on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "As registered in the Population Information System; leave empty until it is. "
+            "It starts the state's calculated compensation period."
+        ),
+    )
+    residence_permit_on = forms.DateField(
+        label=_("First residence permit"), required=False, widget=DateInput()
+    )
+    group = forms.ChoiceField(
+        label=_("Group under the Integration Act"),
+        required=False,
+        choices=[("", _("from the kind of case")), *IntegrationClient.Group.choices],
+    )
 
 
 class SelfMoveForm(forms.Form):

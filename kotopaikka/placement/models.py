@@ -343,6 +343,13 @@ class Arrival(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="arrivals"
     )
     arrived_on = models.DateField(_("arrival date"))
+    # What the arrival tells integration services (kept here too, so that members whose
+    # identities are entered after the arrival are received with the same facts).
+    first_residence_date = models.DateField(
+        _("first municipality of residence registered on"), null=True, blank=True
+    )
+    residence_permit_on = models.DateField(_("first residence permit"), null=True, blank=True)
+    group = models.CharField(_("group under the Integration Act"), max_length=24, blank=True)
     recorded_by = models.CharField(_("recorded by"), max_length=150)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

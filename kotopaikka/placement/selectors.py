@@ -19,7 +19,7 @@ from kotopaikka.audit.services import record_event
 from kotopaikka.registry.models import Municipality, Organisation
 
 from .capacity import Usage, usage_by_year
-from .errors import CaseNotFound
+from .errors import CaseNotFound, ProposalNotFound
 from .models import (
     AgreementYear,
     MoveNotice,
@@ -136,6 +136,19 @@ def case_get(*, actor: Actor, case_id) -> PlacementCase:
     )
     case.visible_persons = identities
     return case
+
+
+def proposal_in_scope(*, actor: Actor, proposal_id, purpose: str):
+    """The pk of a proposal the actor may act on, or an audited 404: a page checks this before
+    it reads the request's form, so that an outsider's refusal never depends on the body."""
+    return in_scope_or_404(
+        Proposal.objects.for_actor(actor).values_list("pk", flat=True),
+        proposal_id,
+        actor=actor,
+        object_type=PROPOSAL,
+        purpose=purpose,
+        not_found=ProposalNotFound,
+    )
 
 
 def persons_visible(actor: Actor, case: PlacementCase) -> list:

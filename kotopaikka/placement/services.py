@@ -25,6 +25,7 @@ from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.core.errors import TooManyAttempts
 from kotopaikka.core.uploads import pdf_problem
 from kotopaikka.integration import services as integration_services
+from kotopaikka.integration.models import IntegrationClient
 from kotopaikka.optimiser.model import DIMENSIONS
 from kotopaikka.people import services as people_services
 from kotopaikka.people.identifiers import InvalidIdentifier
@@ -619,12 +620,45 @@ def placement_decide(*, actor: Actor, proposal_id, decided_on: dt.date | None = 
     return proposal
 
 
-def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival:
-    """The municipality records arrival: each member with a person record becomes an
-    integration client, and the compensation period starts from the arrival date."""
+#: the group under the Integration Act that a case's kind suggests (the form can change it)
+DEFAULT_GROUP = {
+    PlacementCase.Kind.QUOTA: IntegrationClient.Group.QUOTA_REFUGEE,
+    PlacementCase.Kind.RECEPTION: IntegrationClient.Group.INTERNATIONAL_PROTECTION,
+}
+
+
+def arrival_record(
+    *,
+    actor: Actor,
+    proposal_id,
+    arrived_on: dt.date,
+    first_residence_date: dt.date | None = None,
+    residence_permit_on: dt.date | None = None,
+    group: str = "",
+) -> Arrival:
+    """The municipality records arrival: each member with a person record becomes its
+    integration client, with the dates that drive the deadlines and the compensation (the
+    first municipality of residence, when the Population Information System has registered
+    it: not guessed from the arrival) and the group under the Integration Act (by default
+    from the case's kind)."""
     require(actor, Op.ARRIVAL_RECORD)
-    if arrived_on > timezone.localdate():
-        raise ValidationError({"arrived_on": [_("The arrival date cannot be in the future.")]})
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name, value in (
+        ("arrived_on", arrived_on),
+        ("first_residence_date", first_residence_date),
+        ("residence_permit_on", residence_permit_on),
+    ):
+        if value and value > today:
+            errors[name] = [_("The date cannot be in the future.")]
+    if residence_permit_on and first_residence_date and first_residence_date < residence_permit_on:
+        errors.setdefault("first_residence_date", []).append(
+            _("The first municipality of residence cannot be before the first residence permit.")
+        )
+    if group and group not in IntegrationClient.Group.values:
+        errors["group"] = [_("Unknown value %(value)s.") % {"value": group}]
+    if errors:
+        raise ValidationError(errors)
     with _locked_proposal(actor, proposal_id, "arrival") as proposal:
         case = PlacementCase.objects.select_for_update().get(pk=proposal.case_id)
         next_status = workflow.check(Action.RECORD_ARRIVAL, case, proposal)
@@ -633,9 +667,12 @@ def arrival_record(*, actor: Actor, proposal_id, arrived_on: dt.date) -> Arrival
             proposal=proposal,
             municipality=proposal.municipality,
             arrived_on=arrived_on,
+            first_residence_date=first_residence_date,
+            residence_permit_on=residence_permit_on,
+            group=group or DEFAULT_GROUP[case.kind],
             recorded_by=actor.user.get_username(),
         )
-        _start_integration(actor, case, proposal.municipality, arrived_on, "arrival")
+        _start_integration(actor, case, proposal.municipality, arrival, "arrival")
         case.status = next_status
         case.save(update_fields=["status", "updated_at"])
         record_event(
@@ -708,16 +745,9 @@ def case_identities_record(
                 reason="proposal_accepted",
                 detail=detail,
             )
-        arrival = getattr(case, "arrival", None)
+        arrival = Arrival.objects.filter(case=case).first()
         if arrival is not None:
-            integration_services.client_receive(
-                actor=actor,
-                person_ids=person_ids,
-                municipality=arrival.municipality,
-                received_on=arrival.arrived_on,
-                first_residence_date=arrival.arrived_on,
-                reason="identities_after_arrival",
-            )
+            _receive(actor, person_ids, arrival.municipality, arrival, "identities_after_arrival")
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -730,21 +760,30 @@ def case_identities_record(
 
 
 def _start_integration(
-    actor: Actor, case: PlacementCase, municipality: Municipality, on: dt.date, reason: str
+    actor: Actor, case: PlacementCase, municipality: Municipality, arrival: Arrival, reason: str
 ) -> None:
     """The members with a person record move to the municipality and become its integration
     clients (through the owning apps' services, which audit each person)."""
     person_ids = case.person_ids()
-    detail = {"case": str(case.pk)}
     people_services.persons_move_to_municipality(
-        actor=actor, person_ids=person_ids, municipality=municipality, reason=reason, detail=detail
+        actor=actor,
+        person_ids=person_ids,
+        municipality=municipality,
+        reason=reason,
+        detail={"case": str(case.pk)},
     )
+    _receive(actor, person_ids, municipality, arrival, reason)
+
+
+def _receive(actor: Actor, person_ids, municipality: Municipality, arrival: Arrival, reason: str):
     integration_services.client_receive(
         actor=actor,
         person_ids=person_ids,
         municipality=municipality,
-        received_on=on,
-        first_residence_date=on,
+        received_on=arrival.arrived_on,
+        first_residence_date=arrival.first_residence_date,
+        residence_permit_on=arrival.residence_permit_on,
+        group=arrival.group,
         reason=reason,
     )
 
@@ -948,7 +987,10 @@ def _confirm_move(actor: Actor, case: PlacementCase, notice: MoveNotice) -> Self
         exceeded=exceeded,
         recorded_by=actor.user.get_username(),
     )
-    _start_integration(actor, case, notice.municipality, notice.moved_on, "self_arranged_move")
+    moved_in = Arrival(  # the facts a self-arranged move gives integration services
+        arrived_on=notice.moved_on, group=IntegrationClient.Group.INTERNATIONAL_PROTECTION
+    )
+    _start_integration(actor, case, notice.municipality, moved_in, "self_arranged_move")
     record_event(
         actor=actor,
         action=AuditEvent.Action.CREATE,

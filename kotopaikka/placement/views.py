@@ -24,6 +24,7 @@ from kotopaikka.registry.models import Region
 from . import importing, runs, selectors, services, workflow
 from .forms import (
     AgreementForm,
+    ArrivalForm,
     CaseForm,
     DateForm,
     DecisionForm,
@@ -99,6 +100,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     proposals = list(case.proposals.all())
     for proposal in proposals:  # what the workflow allows now (the buttons shown)
         proposal.allowed = workflow.allowed_actions(case, proposal)
+        proposal.arrival_form = ArrivalForm(prefix=f"arrival-{proposal.pk}")
     case_actions = workflow.allowed_actions(case)
     return render(
         request,
@@ -255,15 +257,17 @@ def placement_decision(request: HttpRequest, case_id, proposal_id) -> HttpRespon
 @require_POST
 @requires(Op.ARRIVAL_RECORD)
 def arrival(request: HttpRequest, case_id, proposal_id) -> HttpResponse:
-    form = DateForm(request.POST)
+    selectors.proposal_in_scope(actor=request.actor, proposal_id=proposal_id, purpose="arrival")
+    form = ArrivalForm(request.POST, prefix=f"arrival-{proposal_id}")
     if not form.is_valid():
-        messages.error(request, _("Give the arrival date."))
+        for message in error_messages(form):
+            messages.error(request, message)
         return redirect("placement:case", case_id=case_id)
     return _after_action(
         request,
         case_id,
         lambda: services.arrival_record(
-            actor=request.actor, proposal_id=proposal_id, arrived_on=form.cleaned_data["date"]
+            actor=request.actor, proposal_id=proposal_id, **form.cleaned_data
         ),
     )
 

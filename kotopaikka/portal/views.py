@@ -30,6 +30,12 @@ def _tasks(actor) -> list[Task]:
     """The cards on the home page: what this role does in Kotopaikka, only what it may do."""
     candidates = [
         (
+            Op.CLIENT_VIEW,
+            gettext_lazy("Integration clients"),
+            gettext_lazy("Your municipality's clients: status, dates, responsible worker."),
+            "integration:clients",
+        ),
+        (
             Op.PROPOSAL_DECIDE,
             gettext_lazy("Incoming proposals"),
             gettext_lazy("Accept or decline the cases proposed to your municipality."),

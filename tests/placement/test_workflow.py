@@ -232,15 +232,23 @@ def test_decision_arrival_and_integration_client(uusimaa_officer, helsinki_worke
             (
                 "create",
                 "integration.IntegrationClient",
-                ["client_since", "first_residence_date", "municipality"],
+                [
+                    "arrived_on",
+                    "client_since",
+                    "first_residence_date",
+                    "group",
+                    "municipality",
+                    "residence_permit_on",
+                ],
             ),
         ]
         assert events[1].detail["reason"] == "proposal_accepted"
         assert events[2].detail["reason"] == "arrival"
         assert [e.kind for e in person.events.all()][:1] == ["municipality_changed"]
-    assert {(cl.municipality.code, cl.first_residence_date) for cl in clients} == {
-        ("091", arrived_on)
-    }
+    # the first municipality of residence is the register's date, never guessed from arrival
+    assert {
+        (cl.municipality.code, cl.arrived_on, cl.first_residence_date, cl.group) for cl in clients
+    } == {("091", arrived_on, None, IntegrationClient.Group.QUOTA_REFUGEE)}
     usage = year_usage()
     assert (usage.arrived["persons"], usage.accepted["persons"], usage.proposed["persons"]) == (
         2,

@@ -1,0 +1,7 @@
+"""Errors of integration services."""
+
+from django.http import Http404
+
+
+class ClientNotFound(Http404):
+    """The client does not exist or is not the actor's to see (never tell which)."""
