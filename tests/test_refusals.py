@@ -16,6 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kotopaikka.audit.models import AuditEvent
+from kotopaikka.integration import orientation
 from kotopaikka.placement import runs, services
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,15 @@ ROUTES = [
     Route("integration:client_edit", "get", None, "client", W, "keha_handler"),
     Route("integration:client_edit", "post", {"status": "closed"}, "client", W, "analyst"),
     Route("integration:client_health", "get", None, "client", W, "reception_worker"),
+    Route("integration:assessment_new", "get", None, "client", W, "analyst"),
+    Route("integration:assessment_new", "post", {"kind": "initial"}, "client", W, "keha_handler"),
+    Route("integration:plan_new", "get", None, "client", W, "uusimaa_officer"),
+    Route("integration:plan_new", "post", {"goals": "x"}, "client", W, "analyst"),
+    Route("integration:plan_review", "post", {"reviewed_on": str(TODAY)}, "client", W, "analyst"),
+    Route("integration:self_study_new", "get", None, "client", W, "keha_handler"),
+    Route("integration:waiting_add", "post", {"language": "ara"}, "client", W, "analyst"),
+    Route("integration:group", "get", None, "group", W, "uusimaa_officer"),
+    Route("integration:group", "post", {"enrol-clients": NIL}, "group", W, "analyst"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
     Route("api-case-propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
     Route("api-proposal-decide", "post", {"accept": True}, "proposal", W, "uusimaa_officer"),
@@ -165,6 +175,9 @@ def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_c
         "run": run,
         "move": notice,
         "client": _client(uusimaa_officer, helsinki_worker, make_person, make_agreement),
+        "group": orientation.group_create(
+            actor=helsinki_worker, name="Dari", language="prs", starts_on=TODAY
+        ),
     }
 
 
@@ -185,6 +198,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"notice_id": world["move"].pk}
     if route.ids == "client":
         return {"client_id": world["client"].pk}
+    if route.ids == "group":
+        return {"group_id": world["group"].pk}
     return {"code": "091"}
 
 

@@ -59,7 +59,12 @@ _PLACEMENT_OFFICE = {
 }
 #: the municipality's integration services: client records, and health information kept
 #: for the staff who serve the client (not for placement, KEHA, the ministry or admins)
-_INTEGRATION_SERVICES = {Op.CLIENT_VIEW, Op.CLIENT_UPDATE, Op.CLIENT_HEALTH}
+_INTEGRATION_SERVICES = {
+    Op.CLIENT_VIEW,
+    Op.CLIENT_UPDATE,
+    Op.CLIENT_HEALTH,
+    Op.ORIENTATION_MANAGE,
+}
 
 _MUNICIPAL_RECEPTION = {
     Op.CASE_LIST,
@@ -78,7 +83,7 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         _CASEWORK
         | _MUNICIPAL_RECEPTION
         | _INTEGRATION_SERVICES
-        | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW}
+        | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW, Op.QUEUE_TEAM}
     ),
     Role.RECEPTION_CENTRE_WORKER: frozenset(
         _CASEWORK | {Op.CASE_LIST, Op.CASE_VIEW, Op.CASE_CREATE}

@@ -264,6 +264,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "token": "20/minute"},
     "EXCEPTION_HANDLER": "kotopaikka.core.api_errors.exception_handler",
 }
+#: The work queue marks an item "due soon" this many days before its time limit ends.
+KOTOPAIKKA_DUE_SOON_DAYS = env.int("KOTOPAIKKA_DUE_SOON_DAYS", default=30)
+
 #: Resolves an API request's acting role (core's base API view sits below the access layer).
 KOTOPAIKKA_API_ACTOR = "kotopaikka.access.api_actor.actor_for_api_request"
 SPECTACULAR_SETTINGS = {

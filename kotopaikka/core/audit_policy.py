@@ -27,6 +27,16 @@ PERSONAL: frozenset[str] = frozenset(
         "integration.IntegrationClient",
         "integration.ClientEvent",
         "integration.ClientHealth",
+        "integration.Assessment",
+        "integration.IntegrationPlan",
+        "integration.PlanMeasure",
+        "integration.PlanReview",
+        # A group and its sessions name no one, but who takes part is personal: one class.
+        "integration.OrientationGroup",
+        "integration.OrientationSession",
+        "integration.Attendance",
+        "integration.SelfStudy",
+        "integration.OrientationWaiting",
         # Anonymised matching data is still personal data (health needs are special category).
         "placement.PlacementCase",
         "placement.CaseMember",

@@ -26,3 +26,30 @@ class TooManyAttempts(ValidationError):
     guessing). A validation error for forms; the API answers 429."""
 
     http_status = 429
+
+
+class FieldErrors:
+    """Collects a service's errors by field, so that the caller sees every problem at once
+    (not only the first), then raises them as one `ValidationError` keyed by field name.
+
+        errors = FieldErrors()
+        if not name:
+            errors.add("name", _("Name the group."))
+        errors.raise_if_any()
+    """
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.by_field.setdefault(name, []).append(message)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.by_field
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)

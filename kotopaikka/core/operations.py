@@ -42,6 +42,8 @@ class Op(StrEnum):
     CLIENT_VIEW = "client.view"
     CLIENT_UPDATE = "client.update"
     CLIENT_HEALTH = "client.health"
+    ORIENTATION_MANAGE = "orientation.manage"
+    QUEUE_TEAM = "queue.team"
     SELF_MOVE_RECORD = "self_move.record"
     SELF_MOVE_RESOLVE = "self_move.resolve"
     AGREEMENT_VIEW = "agreement.view"

@@ -5,3 +5,7 @@ from django.http import Http404
 
 class ClientNotFound(Http404):
     """The client does not exist or is not the actor's to see (never tell which)."""
+
+
+class GroupNotFound(Http404):
+    """The civic orientation group does not exist or is another municipality's."""

@@ -70,6 +70,11 @@ class IntegrationClient(models.Model):
         ),
     )
     residence_permit_on = models.DateField(_("first residence permit"), null=True, blank=True)
+    trafficking_victim = models.BooleanField(
+        _("victim of trafficking in human beings"),
+        default=False,
+        help_text=_("Exempt from the time limits of the assessment and the plan (681/2023)."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
@@ -111,6 +116,10 @@ class ClientEvent(models.Model):
         UPDATED = "updated", _("client details changed")
         STATUS = "status", _("status changed")
         HEALTH = "health", _("health information changed")
+        ASSESSMENT = "assessment", _("assessment recorded")
+        PLAN = "plan", _("integration plan version made")
+        REVIEW = "review", _("integration plan reviewed")
+        ORIENTATION = "orientation", _("civic orientation recorded")
 
     client = models.ForeignKey(IntegrationClient, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
@@ -140,3 +149,278 @@ class ClientHealth(models.Model):
     class Meta:
         verbose_name = _("health information")
         verbose_name_plural = _("health information")
+
+
+class Cefr(models.TextChoices):
+    """A language skill on the Common European Framework's scale (as the assessment records
+    Finnish and Swedish)."""
+
+    NONE = "0", _("no skills yet")
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+class Assessment(models.Model):
+    """The assessment of skills and integration service needs (osaamisen ja kotoutumisen
+    palvelutarpeen arviointi, 681/2023): the initial interview, always held by a public
+    official, with the content the Act lists; or its multi-professional version."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("initial interview")
+        MULTI_PROFESSIONAL = "multi", _("multi-professional assessment")
+
+    class Literacy(models.TextChoices):
+        NONE = "none", _("cannot read or write yet")
+        OTHER_SCRIPT = "other_script", _("reads and writes, but not the Latin alphabet")
+        BASIC = "basic", _("basic literacy")
+        FUNCTIONAL = "functional", _("functional literacy")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.CASCADE, related_name="assessments"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.INITIAL)
+    held_on = models.DateField(_("held on"))
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assessments_held",
+        verbose_name=_("held by (official)"),
+    )
+    participants = models.TextField(_("other participants"), blank=True)
+    language = models.CharField(_("language of the assessment"), max_length=3)
+    interpreter_used = models.BooleanField(_("an interpreter took part"), default=False)
+    literacy = models.CharField(_("literacy"), max_length=12, choices=Literacy.choices)
+    finnish_level = models.CharField(_("Finnish"), max_length=2, choices=Cefr.choices)
+    swedish_level = models.CharField(_("Swedish"), max_length=2, choices=Cefr.choices)
+    learning_skills = models.TextField(_("learning skills"), blank=True)
+    working_life_skills = models.TextField(_("working-life skills"), blank=True)
+    employment_needs = models.TextField(_("employment needs"), blank=True)
+    education_needs = models.TextField(_("education needs"), blank=True)
+    earlier_education = models.TextField(_("earlier education"), blank=True)
+    work_experience = models.TextField(_("work experience"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    life_situation = models.TextField(_("life situation"), blank=True)
+    other_service_needs = models.TextField(_("other service needs"), blank=True)
+    plan_needed = models.BooleanField(_("an integration plan is needed"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+
+class ServiceKind(models.TextChoices):
+    """The services of the municipal integration programme (681/2023 §13)."""
+
+    CIVIC_ORIENTATION = "civic_orientation", _("multilingual civic orientation")
+    INTEGRATION_TRAINING = "integration_training", _("integration training")
+    LITERACY = "literacy", _("literacy training")
+    LANGUAGE_COURSE = "language_course", _("language course")
+    GUIDANCE = "guidance", _("guidance and advice")
+    EMPLOYMENT = "employment", _("employment services")
+    OTHER = "other", _("other service")
+
+
+class IntegrationPlan(models.Model):
+    """One version of a client's integration plan. A change makes a new version (the older
+    ones stay, with what changed), so the plan the client agreed to can always be shown."""
+
+    class AgreedHow(models.TextChoices):
+        SIGNED = "signed", _("signed in person")
+        ELECTRONIC = "electronic", _("agreed electronically")
+        ORALLY = "orally", _("agreed orally, recorded by the official")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(IntegrationClient, on_delete=models.CASCADE, related_name="plans")
+    version = models.PositiveIntegerField(_("version"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    goals = models.TextField(_("goals"))
+    responsible_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="plans_responsible",
+        verbose_name=_("responsible worker"),
+    )
+    agreed_on = models.DateField(_("agreed with the client on"), null=True, blank=True)
+    agreed_how = models.CharField(
+        _("how the client agreed"), max_length=10, choices=AgreedHow.choices, blank=True
+    )
+    agreement_interpreter = models.BooleanField(
+        _("an interpreter took part in the agreement"), default=False
+    )
+    length_reason = models.TextField(_("reason for the longer duration"), blank=True)
+    change_summary = models.TextField(_("what changed"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["client", "-version"]
+        verbose_name = _("integration plan")
+        verbose_name_plural = _("integration plans")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="one_plan_per_version"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="plan_ends_after_it_starts",
+            ),
+        ]
+
+
+class PlanMeasure(models.Model):
+    """A planned measure of a plan version: the service, its provider, hours and dates, and
+    the day the client enrolled (the Act's six-month enrolment instruction)."""
+
+    plan = models.ForeignKey(IntegrationPlan, on_delete=models.CASCADE, related_name="measures")
+    service = models.CharField(_("service"), max_length=24, choices=ServiceKind.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    provider = models.CharField(_("provider"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    enrolled_on = models.DateField(_("client enrolled on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("planned measure")
+        verbose_name_plural = _("planned measures")
+
+
+class PlanReview(models.Model):
+    """A review of the plan (at least every six months under 681/2023)."""
+
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.CASCADE, related_name="plan_reviews"
+    )
+    plan = models.ForeignKey(IntegrationPlan, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    note = models.TextField(_("note"), blank=True)
+    reviewed_by = models.CharField(_("reviewed by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        verbose_name = _("plan review")
+        verbose_name_plural = _("plan reviews")
+
+
+class OrientationTopic(models.TextChoices):
+    """The nine mandatory topics of multilingual civic orientation (VNA 576/2024 §1)."""
+
+    VALUES = "values", _("Finnish values, norms and key legislation")
+    RIGHTS = "rights", _("fundamental and human rights, and equality")
+    GENDER = "gender", _("gender equality and sexual rights")
+    INTEGRATION = "integration", _("the goals of integration and integration services")
+    WORK = "work", _("employment, entrepreneurship and the labour market")
+    STUDIES = "studies", _("studies")
+    PARTICIPATION = "participation", _("organisations, volunteering and participation")
+    EVERYDAY = "everyday", _("household economy and everyday life")
+    HISTORY = "history", _("Finnish history and culture")
+
+
+class GroupQuerySet(models.QuerySet):
+    def for_actor(self, actor) -> GroupQuerySet:
+        from .scope import group_scope_q
+
+        return self.filter(group_scope_q(actor))
+
+
+class OrientationGroup(models.Model):
+    """A course group of multilingual civic orientation, taught in one language."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="orientation_groups"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language of teaching"), max_length=3)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
+    participants = models.ManyToManyField(
+        IntegrationClient, related_name="orientation_groups", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("civic orientation group")
+        verbose_name_plural = _("civic orientation groups")
+
+
+class OrientationSession(models.Model):
+    """One teaching session of a group, with its hours and the topics it covered."""
+
+    group = models.ForeignKey(OrientationGroup, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("held on"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    topics = models.JSONField(_("topics"), default=list)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+
+class Attendance(models.Model):
+    """Hours a client attended one session (at most the session's hours)."""
+
+    session = models.ForeignKey(
+        OrientationSession, on_delete=models.CASCADE, related_name="attendances"
+    )
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.CASCADE, related_name="attendances"
+    )
+    hours = models.DecimalField(_("hours attended"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "client"], name="one_attendance_per_session")
+        ]
+
+
+class SelfStudy(models.Model):
+    """Independent study counted towards the 70 hours where the decree allows it (e.g. the
+    client's language is rare): material, hours and topics, with the reason."""
+
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.CASCADE, related_name="self_study"
+    )
+    studied_until = models.DateField(_("studied until"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    topics = models.JSONField(_("topics"), default=list)
+    material = models.CharField(_("material"), max_length=300)
+    reason = models.CharField(_("why independent study"), max_length=300)
+    recorded_by = models.CharField(_("recorded by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-studied_until", "-id"]
+        verbose_name = _("independent study")
+        verbose_name_plural = _("independent study")
+
+
+class OrientationWaiting(models.Model):
+    """A client waiting for a civic orientation group in a language: the waiting list shows
+    which languages need a group."""
+
+    client = models.OneToOneField(
+        IntegrationClient, on_delete=models.CASCADE, related_name="orientation_waiting"
+    )
+    language = models.CharField(_("language"), max_length=3)
+    since = models.DateField(_("waiting since"))
+
+    class Meta:
+        ordering = ["language", "since"]
+        verbose_name = _("waiting for civic orientation")
+        verbose_name_plural = _("waiting for civic orientation")

@@ -23,3 +23,14 @@ def client_scope_q(actor: Actor | None) -> Q:
     ):
         return Q(municipality_id=actor.organisation.municipality_id)
     return Q(pk__in=[])
+
+
+def group_scope_q(actor: Actor | None) -> Q:
+    """Civic orientation groups: those of the municipality, for its integration staff."""
+    if (
+        actor is not None
+        and actor.organisation.kind == Organisation.Kind.MUNICIPALITY
+        and actor.role in MUNICIPAL_ROLES
+    ):
+        return Q(municipality_id=actor.organisation.municipality_id)
+    return Q(pk__in=[])

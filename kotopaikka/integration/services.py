@@ -33,7 +33,8 @@ OBJECT_TYPE = "integration.IntegrationClient"
 HEALTH = "integration.ClientHealth"
 
 
-def _timeline(client: IntegrationClient, actor: Actor, kind: str, changed=()) -> None:
+def timeline_add(client: IntegrationClient, actor: Actor, kind: str, changed=()) -> None:
+    """One timeline entry (the case worker's history of the client; the audit log is apart)."""
     ClientEvent.objects.create(
         client=client,
         kind=kind,
@@ -78,7 +79,7 @@ def client_receive(
             },
         )
         if created:
-            _timeline(client, actor, ClientEvent.Kind.RECEIVED)
+            timeline_add(client, actor, ClientEvent.Kind.RECEIVED)
             record_event(
                 actor=actor,
                 action=AuditEvent.Action.CREATE,
@@ -122,6 +123,7 @@ class ClientData:
     address: str = UNSET
     interpreter_needed: bool = UNSET
     interpreter_language: str = UNSET
+    trafficking_victim: bool = UNSET
 
 
 def _clean(client: IntegrationClient, data: ClientData) -> dict:
@@ -136,8 +138,9 @@ def _clean(client: IntegrationClient, data: ClientData) -> dict:
     for name in ("status", "group"):
         if name in changes and changes[name] is None:
             changes[name] = ""  # refused below as outside its list (not a silent keep)
-    if "interpreter_needed" in changes:
-        changes["interpreter_needed"] = bool(changes["interpreter_needed"])
+    for name in ("interpreter_needed", "trafficking_victim"):
+        if name in changes:
+            changes[name] = bool(changes[name])
 
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
@@ -189,7 +192,9 @@ def _clean(client: IntegrationClient, data: ClientData) -> dict:
     return {k: v for k, v in changes.items() if getattr(client, k) != v}
 
 
-def _locked(actor: Actor, client_id, purpose: str):
+def locked_client(actor: Actor, client_id, purpose: str):
+    """The client in the actor's scope, locked for a change (an audited 404 otherwise); every
+    service of the integration app that changes a client's data starts here."""
     return locked_in_scope(
         IntegrationClient.objects.for_actor(actor),
         client_id,
@@ -204,7 +209,7 @@ def client_update(*, actor: Actor, client_id, data: ClientData) -> IntegrationCl
     """Change a client's record (status, group, dates, responsible worker, contact details,
     interpreter); the audit event and the timeline name the fields that changed."""
     require(actor, Op.CLIENT_UPDATE)
-    with _locked(actor, client_id, "update") as client:
+    with locked_client(actor, client_id, "update") as client:
         changes = _clean(client, data)
         if not changes:
             return client
@@ -213,7 +218,7 @@ def client_update(*, actor: Actor, client_id, data: ClientData) -> IntegrationCl
         client.save(update_fields=[*changes, "updated_at"])
         changed = [n.removesuffix("_id") for n in changes]
         kind = ClientEvent.Kind.STATUS if set(changes) == {"status"} else ClientEvent.Kind.UPDATED
-        _timeline(client, actor, kind, changed)
+        timeline_add(client, actor, kind, changed)
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -241,13 +246,13 @@ def client_health_update(
     }
     if errors:
         raise ValidationError(errors)
-    with _locked(actor, client_id, "health_update") as client:
+    with locked_client(actor, client_id, "health_update") as client:
         health, _created = ClientHealth.objects.get_or_create(client=client)
         health.functional_capacity = functional_capacity.strip()
         health.health_notes = health_notes.strip()
         health.updated_by = actor.user.get_username()
         health.save()
-        _timeline(client, actor, ClientEvent.Kind.HEALTH)
+        timeline_add(client, actor, ClientEvent.Kind.HEALTH)
         record_event(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

@@ -1,12 +1,28 @@
 from django.urls import path
 
-from . import views
+from . import views, views_services
 
 app_name = "integration"
 
 urlpatterns = [
     path("", views.client_list, name="clients"),
+    path("queue/", views_services.work_queue, name="queue"),
     path("clients/<uuid:client_id>/", views.client_detail, name="client"),
     path("clients/<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
     path("clients/<uuid:client_id>/health/", views.client_health, name="client_health"),
+    path(
+        "clients/<uuid:client_id>/assessment/",
+        views_services.assessment_new,
+        name="assessment_new",
+    ),
+    path("clients/<uuid:client_id>/plan/", views_services.plan_new, name="plan_new"),
+    path("clients/<uuid:client_id>/review/", views_services.plan_review, name="plan_review"),
+    path(
+        "clients/<uuid:client_id>/self-study/",
+        views_services.self_study_new,
+        name="self_study_new",
+    ),
+    path("clients/<uuid:client_id>/waiting/", views_services.waiting_add, name="waiting_add"),
+    path("orientation/", views_services.groups, name="groups"),
+    path("orientation/<uuid:group_id>/", views_services.group_detail, name="group"),
 ]

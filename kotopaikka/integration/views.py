@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import can
@@ -14,7 +15,7 @@ from kotopaikka.core.decorators import requires
 from kotopaikka.core.operations import Op
 
 from . import selectors, services
-from .forms import ClientFilterForm, ClientForm, HealthForm
+from .forms import ClientFilterForm, ClientForm, HealthForm, ReviewForm, WaitingForm
 
 
 @requires(Op.CLIENT_VIEW)
@@ -43,6 +44,11 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
             "client": client,
             "health": getattr(client, "health", None) if client.health_visible else None,
             "can_edit": can(request.actor, Op.CLIENT_UPDATE),
+            "can_orientation": can(request.actor, Op.ORIENTATION_MANAGE),
+            "review_form": ReviewForm(prefix=None, initial={"reviewed_on": timezone.localdate()}),
+            "waiting_form": WaitingForm(
+                initial={"language": client.interpreter_language, "since": timezone.localdate()}
+            ),
         },
     )
 

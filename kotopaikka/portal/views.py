@@ -36,6 +36,18 @@ def _tasks(actor) -> list[Task]:
             "integration:clients",
         ),
         (
+            Op.CLIENT_VIEW,
+            gettext_lazy("Work queue"),
+            gettext_lazy("Assessments, plans, reviews and orientation hours due or overdue."),
+            "integration:queue",
+        ),
+        (
+            Op.ORIENTATION_MANAGE,
+            gettext_lazy("Multilingual civic orientation"),
+            gettext_lazy("Course groups by language, sessions, attendance and waiting lists."),
+            "integration:groups",
+        ),
+        (
             Op.PROPOSAL_DECIDE,
             gettext_lazy("Incoming proposals"),
             gettext_lazy("Accept or decline the cases proposed to your municipality."),

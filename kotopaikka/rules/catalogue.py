@@ -23,6 +23,7 @@ class Unit(models.TextChoices):
     AGE = "age", _("years of age")
     EUROS_PER_YEAR = "eur_year", _("euros per person per year")
     EUROS = "eur", _("euros")
+    YES_NO = "yes_no", _("1 = yes, 0 = no")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,18 @@ RULES: dict[str, RuleKind] = {
             "integration.unaccompanied.support_age_limit",
             _("Support for unaccompanied minors ends when the young person turns"),
             Unit.AGE,
+        ),
+        RuleKind(
+            "general.deadline_moves_to_working_day",
+            _(
+                "A time limit ending on a Saturday, Sunday or public holiday ends the next working day"
+            ),
+            Unit.YES_NO,
+        ),
+        RuleKind(
+            "integration.plan.drafting_after_assessment",
+            _("Integration plan drafted after the assessment, within"),
+            Unit.DAYS,
         ),
     )
 }

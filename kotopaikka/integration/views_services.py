@@ -1,0 +1,280 @@
+"""Pages of the integration services after the record: assessment, plan, review, civic
+orientation and the work queue. Thin: forms parse, selectors read (scope, audit), services
+change; a service's refusal goes back onto the form, field by field."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kotopaikka.access.policy import can
+from kotopaikka.core.decorators import requires
+from kotopaikka.core.forms import error_messages
+from kotopaikka.core.operations import Op
+
+from . import assessments, orientation, plans, selectors
+from .forms import (
+    AssessmentForm,
+    EnrolForm,
+    GroupForm,
+    MeasureFormSet,
+    PlanForm,
+    ReviewForm,
+    SelfStudyForm,
+    SessionForm,
+    WaitingForm,
+    plan_data,
+)
+from .models import IntegrationClient
+
+
+def _form_page(request, template, context, form) -> HttpResponse:
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@requires(Op.CLIENT_UPDATE)
+def assessment_new(request: HttpRequest, client_id) -> HttpResponse:
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    form = AssessmentForm(
+        request.POST or None,
+        client=client,
+        initial={"held_by": request.user.pk, "language": client.interpreter_language},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessments.assessment_save(
+                actor=request.actor, client_id=client.pk, data=form.to_data()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect("integration:client", client_id=client.pk)
+    return _form_page(
+        request, "integration/assessment_form.html", {"client": client, "form": form}, form
+    )
+
+
+def _plan_initial(client: IntegrationClient) -> tuple[dict, list[dict]]:
+    current = client.plans.all()[0] if client.plans.all() else None
+    if current is None:
+        return {"responsible_worker": client.responsible_worker_id}, []
+    fields = ("starts_on", "ends_on", "goals", "agreed_on", "agreed_how", "length_reason")
+    initial = {name: getattr(current, name) for name in fields}
+    initial["responsible_worker"] = current.responsible_worker_id
+    initial["agreement_interpreter"] = current.agreement_interpreter
+    rows = [
+        {
+            "service": m.service,
+            "provider": m.provider,
+            "description": m.description,
+            "hours": m.hours,
+            "starts_on": m.starts_on,
+            "ends_on": m.ends_on,
+            "enrolled_on": m.enrolled_on,
+        }
+        for m in current.measures.all()
+    ]
+    return initial, rows
+
+
+@requires(Op.CLIENT_UPDATE)
+def plan_new(request: HttpRequest, client_id) -> HttpResponse:
+    """A new version of the plan, prefilled from the current one."""
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    initial, rows = _plan_initial(client)
+    form = PlanForm(request.POST or None, client=client, initial=initial)
+    measures = MeasureFormSet(request.POST or None, initial=rows, prefix="measures")
+    if request.method == "POST" and form.is_valid() and measures.is_valid():
+        try:
+            plans.plan_save(
+                actor=request.actor, client_id=client.pk, data=plan_data(form, measures)
+            )
+        except ValidationError as error:
+            _plan_errors(form, measures, error)
+        else:
+            messages.success(request, _("Integration plan saved."))
+            return redirect("integration:client", client_id=client.pk)
+    status = (
+        400 if form.errors or any(m.errors for m in measures) or form.non_field_errors() else 200
+    )
+    return render(
+        request,
+        "integration/plan_form.html",
+        {"client": client, "form": form, "measures": measures},
+        status=status,
+    )
+
+
+def _plan_errors(form: PlanForm, measures, error: ValidationError) -> None:
+    """`measures.<n>.<field>` onto row n of the formset; the rest onto the plan form. The
+    rows given to the service are the non-empty ones, in order."""
+    filled = [m for m in measures if m.cleaned_data]
+    for key, texts in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "measures" and len(parts) == 3 and int(parts[1]) < len(filled):
+            row = filled[int(parts[1])]
+            row.add_error(parts[2] if parts[2] in row.fields else None, texts)
+        else:
+            form.add_error(key if key in form.fields else None, texts)
+
+
+@require_POST
+@requires(Op.CLIENT_UPDATE)
+def plan_review(request: HttpRequest, client_id) -> HttpResponse:
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            plans.plan_review_record(actor=request.actor, client_id=client.pk, **form.cleaned_data)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Review recorded."))
+    else:
+        for text in error_messages(form):
+            messages.error(request, text)
+    return redirect("integration:client", client_id=client.pk)
+
+
+@requires(Op.ORIENTATION_MANAGE)
+def self_study_new(request: HttpRequest, client_id) -> HttpResponse:
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    form = SelfStudyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            orientation.self_study_record(
+                actor=request.actor, client_id=client.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Independent study recorded."))
+            return redirect("integration:client", client_id=client.pk)
+    return _form_page(
+        request, "integration/self_study_form.html", {"client": client, "form": form}, form
+    )
+
+
+@require_POST
+@requires(Op.ORIENTATION_MANAGE)
+def waiting_add(request: HttpRequest, client_id) -> HttpResponse:
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    form = WaitingForm(request.POST)
+    if form.is_valid():
+        try:
+            orientation.waiting_add(actor=request.actor, client_id=client.pk, **form.cleaned_data)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Added to the waiting list."))
+    else:
+        for text in error_messages(form):
+            messages.error(request, text)
+    return redirect("integration:client", client_id=client.pk)
+
+
+@requires(Op.CLIENT_VIEW)
+def work_queue(request: HttpRequest) -> HttpResponse:
+    team = request.GET.get("team") == "1" and can(request.actor, Op.QUEUE_TEAM)
+    show_all = request.GET.get("all") == "1"
+    items = selectors.work_queue(actor=request.actor, team=team)
+    if not show_all:
+        items = [i for i in items if i.state != "upcoming"]
+    return render(
+        request,
+        "integration/work_queue.html",
+        {
+            "items": items,
+            "team": team,
+            "show_all": show_all,
+            "can_team": can(request.actor, Op.QUEUE_TEAM),
+        },
+    )
+
+
+@requires(Op.ORIENTATION_MANAGE)
+def groups(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = orientation.group_create(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Group created."))
+            return redirect("integration:group", group_id=group.pk)
+    return _form_page(
+        request,
+        "integration/groups.html",
+        {
+            "groups": selectors.group_list(actor=request.actor),
+            "waiting": selectors.waiting_by_language(actor=request.actor),
+            "form": form,
+        },
+        form,
+    )
+
+
+@requires(Op.ORIENTATION_MANAGE)
+def group_detail(request: HttpRequest, group_id) -> HttpResponse:
+    group = selectors.group_get(actor=request.actor, group_id=group_id)
+    participants = [row["client"] for row in group.rows]
+    session_form = SessionForm(participants=participants, prefix="session")
+    enrol_form = EnrolForm(choices=_enrol_choices(request, group), prefix="enrol")
+    if request.method == "POST" and "session-held_on" in request.POST:
+        session_form = SessionForm(request.POST, participants=participants, prefix="session")
+        if session_form.is_valid():
+            d = session_form.cleaned_data
+            try:
+                orientation.session_record(
+                    actor=request.actor,
+                    group_id=group.pk,
+                    held_on=d["held_on"],
+                    hours=d["hours"],
+                    topics=d["topics"],
+                    attendance=session_form.attendance(),
+                )
+            except ValidationError as error:
+                session_form.add_service_errors(error)
+            else:
+                messages.success(request, _("Session recorded."))
+                return redirect("integration:group", group_id=group.pk)
+    elif request.method == "POST":
+        enrol_form = EnrolForm(request.POST, choices=_enrol_choices(request, group), prefix="enrol")
+        if enrol_form.is_valid():
+            try:
+                orientation.group_enrol(
+                    actor=request.actor,
+                    group_id=group.pk,
+                    client_ids=enrol_form.cleaned_data["clients"],
+                )
+            except ValidationError as error:
+                for text in error.messages:
+                    enrol_form.add_error(None, text)
+            else:
+                messages.success(request, _("Clients enrolled."))
+                return redirect("integration:group", group_id=group.pk)
+    bad = session_form.errors or enrol_form.errors
+    return render(
+        request,
+        "integration/group_detail.html",
+        {"group": group, "session_form": session_form, "enrol_form": enrol_form},
+        status=400 if bad else 200,
+    )
+
+
+def _enrol_choices(request, group) -> list[tuple[str, str]]:
+    """The municipality's active clients not yet in the group (names: the page's read of the
+    group is audited with its participants; the candidates are listed through client_list)."""
+    enrolled = {row["client"].pk for row in group.rows}
+    candidates = selectors.client_list(
+        actor=request.actor, filters=selectors.ClientFilters(), limit=500
+    )
+    return [(str(c.pk), str(c.person)) for c in candidates if c.pk not in enrolled]
