@@ -83,6 +83,7 @@ ROUTES = [
     Route("integration:self_study_new", "get", None, "client", W, "keha_handler"),
     Route("integration:waiting_add", "post", {"language": "ara"}, "client", W, "analyst"),
     Route("integration:group", "get", None, "group", W, "uusimaa_officer"),
+    Route("integration:plan_pdf", "get", None, "client", W, "keha_handler"),
     Route("integration:group", "post", {"enrol-clients": NIL}, "group", W, "analyst"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
     Route("api-case-propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),

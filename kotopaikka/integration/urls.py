@@ -16,6 +16,7 @@ urlpatterns = [
         name="assessment_new",
     ),
     path("clients/<uuid:client_id>/plan/", views_services.plan_new, name="plan_new"),
+    path("clients/<uuid:client_id>/plan.pdf", views_services.plan_print, name="plan_pdf"),
     path("clients/<uuid:client_id>/review/", views_services.plan_review, name="plan_review"),
     path(
         "clients/<uuid:client_id>/self-study/",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from kotopaikka.core.decorators import requires
 from kotopaikka.core.forms import error_messages
 from kotopaikka.core.operations import Op
 
-from . import assessments, orientation, plans, selectors
+from . import assessments, orientation, plan_pdf, plans, selectors
 from .forms import (
     AssessmentForm,
     EnrolForm,
@@ -278,3 +279,19 @@ def _enrol_choices(request, group) -> list[tuple[str, str]]:
         actor=request.actor, filters=selectors.ClientFilters(), limit=500
     )
     return [(str(c.pk), str(c.person)) for c in candidates if c.pk not in enrolled]
+
+
+@requires(Op.CLIENT_VIEW)
+def plan_print(request: HttpRequest, client_id) -> HttpResponse:
+    """The current plan as PDF, `?language=fi` (default) or `sv`, with an English summary."""
+    language = request.GET.get("language", "fi")
+    try:
+        client, pdf = plan_pdf.plan_pdf(actor=request.actor, client_id=client_id, language=language)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("integration:client", client_id=client_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"{client.person.family_name}-{client.person.given_names}") or "client"
+    response["Content-Disposition"] = f'inline; filename="plan-{name}-{language}.pdf"'
+    return response
