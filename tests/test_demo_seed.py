@@ -9,6 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from kotopaikka.access.models import User
+from kotopaikka.integration import selectors as integration
+from kotopaikka.integration.models import IntegrationClient, IntegrationPlan, OrientationGroup
+from kotopaikka.integration.workqueue import ItemState
 from kotopaikka.people.models import Person
 from kotopaikka.placement.models import PlacementAgreement, PlacementCase
 
@@ -26,3 +29,18 @@ def test_seed_demo_writes_through_services_and_twice_adds_nothing():
 
     call_command("seed_demo", stdout=io.StringIO())
     assert (User.objects.count(), Person.objects.count(), PlacementCase.objects.count()) == counts
+
+
+def test_the_demo_has_integration_clients_at_every_stage_and_a_queue_with_overdue_items():
+    call_command("seed_demo", stdout=io.StringIO())
+    clients = IntegrationClient.objects.all()
+    assert clients.exists() and not clients.filter(person__is_synthetic=False).exists()
+    assert IntegrationPlan.objects.exists()
+    assert OrientationGroup.objects.values("language").distinct().count() >= 3
+    from kotopaikka.portal.demo import _actor
+
+    states = {i.state for i in integration.work_queue(actor=_actor("helsinki"))}
+    assert {ItemState.OVERDUE, ItemState.RULE_UNSET} <= states
+    before = (clients.count(), IntegrationPlan.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (IntegrationClient.objects.count(), IntegrationPlan.objects.count()) == before

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from kotopaikka.portal.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
+from kotopaikka.portal.demo_integration import seed_integration
 from kotopaikka.portal.demo_placement import seed_placement
 
 
@@ -18,6 +19,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Synthetic placement data: "
                 + ", ".join(f"{n} {name}" for name, n in placement.items())
+                + " (all labelled synthetic)."
+            )
+        integration = seed_integration()
+        if integration:
+            self.stdout.write(
+                "Synthetic integration services: "
+                + ", ".join(f"{n} {name}" for name, n in integration.items())
                 + " (all labelled synthetic)."
             )
         self.stdout.write("")
