@@ -84,6 +84,8 @@ ROUTES = [
     Route("integration:waiting_add", "post", {"language": "ara"}, "client", W, "analyst"),
     Route("integration:group", "get", None, "group", W, "uusimaa_officer"),
     Route("integration:plan_pdf", "get", None, "client", W, "keha_handler"),
+    Route("integration:minor_support", "get", None, "client", W, "keha_handler"),
+    Route("integration:contact_add", "post", {"contact-minutes": "5"}, "client", W, "analyst"),
     Route("integration:group", "post", {"enrol-clients": NIL}, "group", W, "analyst"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
     Route("api-case-propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),

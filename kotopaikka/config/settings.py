@@ -266,6 +266,8 @@ REST_FRAMEWORK = {
 }
 #: The work queue marks an item "due soon" this many days before its time limit ends.
 KOTOPAIKKA_DUE_SOON_DAYS = env.int("KOTOPAIKKA_DUE_SOON_DAYS", default=30)
+#: The queue shows the end of an unaccompanied minor's support this many days ahead.
+KOTOPAIKKA_SUPPORT_END_NOTICE_DAYS = env.int("KOTOPAIKKA_SUPPORT_END_NOTICE_DAYS", default=180)
 
 #: Resolves an API request's acting role (core's base API view sits below the access layer).
 KOTOPAIKKA_API_ACTOR = "kotopaikka.access.api_actor.actor_for_api_request"

@@ -37,6 +37,8 @@ PERSONAL: frozenset[str] = frozenset(
         "integration.Attendance",
         "integration.SelfStudy",
         "integration.OrientationWaiting",
+        "integration.GuidanceContact",
+        "integration.MinorSupport",
         # Anonymised matching data is still personal data (health needs are special category).
         "placement.PlacementCase",
         "placement.CaseMember",
@@ -58,6 +60,7 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "rules.LegalRule": (),
     "placement.PlacementAgreement": (),
     "placement.AgreementYear": (),
+    "integration.AnonymousContact": (),  # counts only, no person: a change log suffices
     "access.User": ("password", "last_login"),
     "access.RoleAssignment": (),
     "auth.Group": (),

@@ -12,8 +12,11 @@ from .assessments import AssessmentData
 from .models import (
     Assessment,
     Cefr,
+    ContactChannel,
+    ContactTopic,
     IntegrationClient,
     IntegrationPlan,
+    MinorSupport,
     OrientationTopic,
     ServiceKind,
 )
@@ -345,3 +348,33 @@ class SessionForm(ServiceErrorsMixin, forms.Form):
             for client in self.participants
             if self.cleaned_data.get(f"hours_{client.pk}") is not None
         }
+
+
+class ContactForm(forms.Form):
+    contacted_on = forms.DateField(label=_("Date"), widget=DateInput())
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=ContactTopic.choices)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=480)
+    interpreter_used = forms.BooleanField(label=_("An interpreter took part"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnonymousContactForm(ServiceErrorsMixin, forms.Form):
+    contacted_on = forms.DateField(label=_("Date"), widget=DateInput())
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=ContactTopic.choices)
+    count = forms.IntegerField(label=_("Number of contacts"), min_value=1, max_value=500, initial=1)
+    language = forms.CharField(
+        label=_("Language"), required=False, max_length=3, help_text=_("ISO 639 code")
+    )
+
+
+class MinorSupportForm(forms.Form):
+    representative = forms.CharField(label=_("Representative"), required=False, max_length=200)
+    representative_contact = forms.CharField(
+        label=_("Representative's contact details"), required=False, max_length=200
+    )
+    housing = forms.ChoiceField(label=_("Housing"), choices=MinorSupport.Housing.choices)
+    housing_since = forms.DateField(label=_("Housing since"), widget=DateInput())

@@ -120,6 +120,8 @@ class ClientEvent(models.Model):
         PLAN = "plan", _("integration plan version made")
         REVIEW = "review", _("integration plan reviewed")
         ORIENTATION = "orientation", _("civic orientation recorded")
+        GUIDANCE = "guidance", _("guidance contact")
+        MINOR_SUPPORT = "minor", _("support of an unaccompanied minor changed")
 
     client = models.ForeignKey(IntegrationClient, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
@@ -424,3 +426,92 @@ class OrientationWaiting(models.Model):
         ordering = ["language", "since"]
         verbose_name = _("waiting for civic orientation")
         verbose_name_plural = _("waiting for civic orientation")
+
+
+class ContactChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    PHONE = "phone", _("telephone")
+    VIDEO = "video", _("video call")
+    MESSAGE = "message", _("message or e-mail")
+    OUTREACH = "outreach", _("outreach or event")
+
+
+class ContactTopic(models.TextChoices):
+    HOUSING = "housing", _("housing")
+    EMPLOYMENT = "employment", _("work and employment")
+    EDUCATION = "education", _("education and language studies")
+    HEALTH = "health", _("health and social services")
+    BENEFITS = "benefits", _("benefits and money")
+    FAMILY = "family", _("family and children")
+    RESIDENCE = "residence", _("residence permit and registration")
+    DAILY_LIFE = "daily_life", _("everyday matters")
+    OTHER = "other", _("other")
+
+
+class GuidanceContact(models.Model):
+    """A guidance and advice contact with a client (681/2023 §13: the programme's sixth
+    service): when, how, about what, with an interpreter or not, how long."""
+
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.CASCADE, related_name="guidance_contacts"
+    )
+    contacted_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    topic = models.CharField(_("topic"), max_length=12, choices=ContactTopic.choices)
+    interpreter_used = models.BooleanField(_("an interpreter took part"), default=False)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.CharField(_("recorded by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+        verbose_name = _("guidance contact")
+        verbose_name_plural = _("guidance contacts")
+
+
+class AnonymousContact(models.Model):
+    """Guidance given without identifying the person (a walk-in question, an info event): only
+    counts, for the municipality's statistics; no personal data."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="anonymous_contacts"
+    )
+    contacted_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    topic = models.CharField(_("topic"), max_length=12, choices=ContactTopic.choices)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of contacts"), default=1)
+    recorded_by = models.CharField(_("recorded by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+        verbose_name = _("anonymous contact")
+        verbose_name_plural = _("anonymous contacts")
+
+
+class MinorSupport(models.Model):
+    """An unaccompanied minor's (or young adult's) support: the representative, the housing,
+    and the age at which the support ends (a dated rule: 21, 25 from 15.7.2020, 23 from
+    1.7.2024), from which the end date is computed."""
+
+    class Housing(models.TextChoices):
+        FAMILY_GROUP_HOME = "group_home", _("family group home")
+        SUPPORTED_HOUSING = "supported", _("supported housing")
+        FAMILY_PLACEMENT = "family", _("family placement")
+        AFTERCARE = "aftercare", _("aftercare")
+        OWN_HOME = "own_home", _("own home")
+
+    client = models.OneToOneField(
+        IntegrationClient, on_delete=models.CASCADE, related_name="minor_support"
+    )
+    representative = models.CharField(_("representative"), max_length=200, blank=True)
+    representative_contact = models.CharField(
+        _("representative's contact details"), max_length=200, blank=True
+    )
+    housing = models.CharField(_("housing"), max_length=12, choices=Housing.choices)
+    housing_since = models.DateField(_("housing since"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("support of an unaccompanied minor")
+        verbose_name_plural = _("support of unaccompanied minors")

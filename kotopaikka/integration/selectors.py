@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from kotopaikka.core.operations import Op
 from . import workqueue
 from .deadlines import rules_snapshot
 from .errors import ClientNotFound, GroupNotFound
+from .minors import support_end_for
 from .models import IntegrationClient, IntegrationPlan, OrientationGroup, OrientationWaiting
 from .orientation import GROUP, progress
 from .services import OBJECT_TYPE
@@ -40,6 +42,8 @@ RECORD_FIELDS = [
     "assessments",
     "plans",
     "civic_orientation",
+    "guidance_contacts",
+    "minor_support",
 ]
 
 _PLANS = Prefetch(
@@ -51,14 +55,25 @@ _PLANS = Prefetch(
 HEALTH_FIELDS = ["functional_capacity", "health_notes"]
 
 
+def _support_end(client):
+    if getattr(client, "minor_support", None) is None:
+        return None
+    try:
+        return support_end_for(client)
+    except ValidationError:  # the age-limit rule is not set for a day considered
+        return None
+
+
 def client_get(*, actor: Actor, client_id) -> IntegrationClient:
     """One client in scope, with the timeline, and the health information for roles that may
     see it (`client.health_visible`); audited as a read naming the fields shown."""
     require(actor, Op.CLIENT_VIEW)
     client = in_scope_or_404(
         IntegrationClient.objects.for_actor(actor)
-        .select_related("person", "municipality", "responsible_worker")
-        .prefetch_related("events", "assessments__held_by", _PLANS, "orientation_groups"),
+        .select_related("person", "municipality", "responsible_worker", "minor_support")
+        .prefetch_related(
+            "events", "assessments__held_by", _PLANS, "orientation_groups", "guidance_contacts"
+        ),
         client_id,
         actor=actor,
         object_type=OBJECT_TYPE,
@@ -67,6 +82,7 @@ def client_get(*, actor: Actor, client_id) -> IntegrationClient:
     )
     client.health_visible = can(actor, Op.CLIENT_HEALTH)
     client.orientation = progress(client)
+    client.support_end = _support_end(client)
     with rules_snapshot():
         client.due_items = workqueue.sort_items(workqueue.items_for(client, timezone.localdate()))
     shown = RECORD_FIELDS + (HEALTH_FIELDS if client.health_visible else [])
@@ -130,7 +146,7 @@ def work_queue(
     clients = (
         IntegrationClient.objects.for_actor(actor)
         .filter(status__in=workqueue.ACTIVE)
-        .select_related("person", "responsible_worker")
+        .select_related("person", "responsible_worker", "minor_support")
         .prefetch_related("assessments", _PLANS, "orientation_groups")
     )
     if not team:

@@ -15,7 +15,14 @@ from kotopaikka.core.decorators import requires
 from kotopaikka.core.operations import Op
 
 from . import selectors, services
-from .forms import ClientFilterForm, ClientForm, HealthForm, ReviewForm, WaitingForm
+from .forms import (
+    ClientFilterForm,
+    ClientForm,
+    ContactForm,
+    HealthForm,
+    ReviewForm,
+    WaitingForm,
+)
 
 
 @requires(Op.CLIENT_VIEW)
@@ -46,6 +53,9 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
             "can_edit": can(request.actor, Op.CLIENT_UPDATE),
             "can_orientation": can(request.actor, Op.ORIENTATION_MANAGE),
             "review_form": ReviewForm(prefix=None, initial={"reviewed_on": timezone.localdate()}),
+            "contact_form": ContactForm(
+                prefix="contact", initial={"contacted_on": timezone.localdate(), "minutes": 30}
+            ),
             "waiting_form": WaitingForm(
                 initial={"language": client.interpreter_language, "since": timezone.localdate()}
             ),

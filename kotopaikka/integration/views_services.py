@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,12 +18,15 @@ from kotopaikka.core.decorators import requires
 from kotopaikka.core.forms import error_messages
 from kotopaikka.core.operations import Op
 
-from . import assessments, orientation, plan_pdf, plans, selectors
+from . import assessments, guidance, minors, orientation, plan_pdf, plans, selectors
 from .forms import (
+    AnonymousContactForm,
     AssessmentForm,
+    ContactForm,
     EnrolForm,
     GroupForm,
     MeasureFormSet,
+    MinorSupportForm,
     PlanForm,
     ReviewForm,
     SelfStudyForm,
@@ -295,3 +299,80 @@ def plan_print(request: HttpRequest, client_id) -> HttpResponse:
     name = slugify(f"{client.person.family_name}-{client.person.given_names}") or "client"
     response["Content-Disposition"] = f'inline; filename="plan-{name}-{language}.pdf"'
     return response
+
+
+@require_POST
+@requires(Op.CLIENT_UPDATE)
+def contact_add(request: HttpRequest, client_id) -> HttpResponse:
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    form = ContactForm(request.POST, prefix="contact")
+    if form.is_valid():
+        try:
+            guidance.contact_record(actor=request.actor, client_id=client.pk, **form.cleaned_data)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Contact recorded."))
+    else:
+        for text in error_messages(form):
+            messages.error(request, text)
+    return redirect("integration:client", client_id=client.pk)
+
+
+@requires(Op.CLIENT_VIEW)
+def guidance_page(request: HttpRequest) -> HttpResponse:
+    """Anonymous contacts (counts only) and the year's statistics by topic."""
+    form = AnonymousContactForm(
+        request.POST or None, initial={"contacted_on": timezone.localdate()}
+    )
+    if request.method == "POST" and can(request.actor, Op.CLIENT_UPDATE) and form.is_valid():
+        try:
+            guidance.anonymous_contact_record(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Contact recorded."))
+            return redirect("integration:guidance")
+    year = timezone.localdate().year
+    return render(
+        request,
+        "integration/guidance.html",
+        {
+            "form": form,
+            "year": year,
+            "rows": guidance.statistics(actor=request.actor, year=year),
+            "can_edit": can(request.actor, Op.CLIENT_UPDATE),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(Op.CLIENT_UPDATE)
+def minor_support(request: HttpRequest, client_id) -> HttpResponse:
+    """The unaccompanied minor's representative and housing; the support's end is computed."""
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    current = getattr(client, "minor_support", None)
+    initial = (
+        {
+            "representative": current.representative,
+            "representative_contact": current.representative_contact,
+            "housing": current.housing,
+            "housing_since": current.housing_since,
+        }
+        if current
+        else {}
+    )
+    form = MinorSupportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            minors.minor_support_save(actor=request.actor, client_id=client.pk, **form.cleaned_data)
+        except ValidationError as error:
+            for key, texts in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, texts)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("integration:client", client_id=client.pk)
+    return _form_page(
+        request, "integration/minor_form.html", {"client": client, "form": form}, form
+    )

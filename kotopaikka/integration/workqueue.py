@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
+from .minors import support_end_for
 from .models import IntegrationClient, ServiceKind
 from .orientation import progress
 
@@ -29,6 +30,7 @@ class ItemKind(models.TextChoices):
     REVIEW = "review", _("Review the integration plan")
     ENROLMENT = "enrolment", _("Enrol the client in services")
     ORIENTATION = "orientation", _("Civic orientation hours short")
+    SUPPORT_ENDS = "support_ends", _("Support of an unaccompanied minor ends")
 
 
 class ItemState(models.TextChoices):
@@ -124,7 +126,31 @@ def items_for(client: IntegrationClient, today: dt.date) -> list[DueItem]:
             )
     if plans and client.status == IntegrationClient.Status.PLAN_ACTIVE:
         items.extend(_plan_items(client, plans, today))
+    if getattr(client, "minor_support", None) is not None:
+        item = _support_item(client, today)
+        if item is not None:
+            items.append(item)
     return items
+
+
+def _support_item(client, today) -> DueItem | None:
+    """The approaching end of an unaccompanied minor's support (within the notice period)."""
+    try:
+        end = support_end_for(client)
+    except ValidationError:
+        return DueItem(client, ItemKind.SUPPORT_ENDS, ItemState.RULE_UNSET)
+    if end is None:
+        return DueItem(client, ItemKind.SUPPORT_ENDS, ItemState.DATE_MISSING)
+    if (end.ends_on - today).days > settings.KOTOPAIKKA_SUPPORT_END_NOTICE_DAYS:
+        return None
+    return DueItem(
+        client,
+        ItemKind.SUPPORT_ENDS,
+        _state(end.ends_on, today),
+        end.ends_on,
+        "integration.unaccompanied.support_age_limit",
+        {"age_limit": end.age_limit, "approximate": end.approximate},
+    )
 
 
 def _plan_items(client, plans, today) -> list[DueItem]:

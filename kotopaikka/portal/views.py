@@ -48,6 +48,12 @@ def _tasks(actor) -> list[Task]:
             "integration:groups",
         ),
         (
+            Op.CLIENT_VIEW,
+            gettext_lazy("Guidance and advice"),
+            gettext_lazy("Anonymous contacts and the year's guidance statistics by topic."),
+            "integration:guidance",
+        ),
+        (
             Op.PROPOSAL_DECIDE,
             gettext_lazy("Incoming proposals"),
             gettext_lazy("Accept or decline the cases proposed to your municipality."),
