@@ -85,6 +85,12 @@ ROUTES = [
     Route("integration:group", "get", None, "group", W, "uusimaa_officer"),
     Route("integration:plan_pdf", "get", None, "client", W, "keha_handler"),
     Route("integration:minor_support", "get", None, "client", W, "keha_handler"),
+    Route(
+        "integration:transfer_request", "post", {"transfer-moves_on": "x"}, "client", W, "analyst"
+    ),
+    Route("integration:transfer_decide", "post", {"decision": "accept"}, "transfer", W, "analyst"),
+    Route("integration:transfer_decide", "post", {}, "transfer", S, "keha_handler"),
+    Route("integration:former_client", "get", None, "client", W, "keha_handler"),
     Route("integration:contact_add", "post", {"contact-minutes": "5"}, "client", W, "analyst"),
     Route("integration:group", "post", {"enrol-clients": NIL}, "group", W, "analyst"),
     Route("api-case-detail", "get", None, "case", W, "analyst"),
@@ -149,6 +155,17 @@ def _client(officer, worker, make_person, make_agreement):
     return IntegrationClient.objects.get(person=member.person)
 
 
+def _transfer(worker):
+    """A move of Helsinki's client to Vantaa, waiting for Vantaa."""
+    from kotopaikka.integration import transfers
+    from kotopaikka.integration.models import IntegrationClient
+
+    client = IntegrationClient.objects.get(municipality__code="091")
+    return transfers.transfer_request(
+        actor=worker, client_id=client.pk, to_municipality="092", moves_on=TODAY
+    )
+
+
 @pytest.fixture
 def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_cache):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
@@ -178,6 +195,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_c
         "run": run,
         "move": notice,
         "client": _client(uusimaa_officer, helsinki_worker, make_person, make_agreement),
+        "transfer": _transfer(helsinki_worker),
         "group": orientation.group_create(
             actor=helsinki_worker, name="Dari", language="prs", starts_on=TODAY
         ),
@@ -201,6 +219,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"notice_id": world["move"].pk}
     if route.ids == "client":
         return {"client_id": world["client"].pk}
+    if route.ids == "transfer":
+        return {"transfer_id": world["transfer"].pk}
     if route.ids == "group":
         return {"group_id": world["group"].pk}
     return {"code": "091"}

@@ -39,6 +39,7 @@ PERSONAL: frozenset[str] = frozenset(
         "integration.OrientationWaiting",
         "integration.GuidanceContact",
         "integration.MinorSupport",
+        "integration.ClientTransfer",
         # Anonymised matching data is still personal data (health needs are special category).
         "placement.PlacementCase",
         "placement.CaseMember",

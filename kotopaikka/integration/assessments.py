@@ -147,7 +147,7 @@ def assessment_save(
     with locked_client(actor, client_id, "assessment") as client:
         values = _clean(client, data)
         if assessment_id is None:
-            assessment = Assessment(client=client)
+            assessment = Assessment(client=client, municipality_id=client.municipality_id)
             action = AuditEvent.Action.CREATE
         else:
             assessment = Assessment.objects.filter(client=client, pk=assessment_id).first()

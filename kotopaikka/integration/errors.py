@@ -9,3 +9,7 @@ class ClientNotFound(Http404):
 
 class GroupNotFound(Http404):
     """The civic orientation group does not exist or is another municipality's."""
+
+
+class TransferNotFound(Http404):
+    """No such move is waiting for the actor's municipality."""

@@ -378,3 +378,19 @@ class MinorSupportForm(forms.Form):
     )
     housing = forms.ChoiceField(label=_("Housing"), choices=MinorSupport.Housing.choices)
     housing_since = forms.DateField(label=_("Housing since"), widget=DateInput())
+
+
+class TransferForm(forms.Form):
+    to_municipality = forms.CharField(
+        label=_("New municipality (code)"), max_length=3, help_text=_("e.g. 049 for Espoo")
+    )
+    moves_on = forms.DateField(label=_("Moves on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransferDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )

@@ -64,6 +64,7 @@ def contact_record(
     with locked_client(actor, client_id, "guidance") as client:
         contact = GuidanceContact.objects.create(
             client=client,
+            municipality_id=client.municipality_id,
             contacted_on=contacted_on,
             channel=channel,
             topic=topic,

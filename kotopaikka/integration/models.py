@@ -121,6 +121,7 @@ class ClientEvent(models.Model):
         REVIEW = "review", _("integration plan reviewed")
         ORIENTATION = "orientation", _("civic orientation recorded")
         GUIDANCE = "guidance", _("guidance contact")
+        TRANSFER = "transfer", _("move to another municipality")
         MINOR_SUPPORT = "minor", _("support of an unaccompanied minor changed")
 
     client = models.ForeignKey(IntegrationClient, on_delete=models.CASCADE, related_name="events")
@@ -182,6 +183,13 @@ class Assessment(models.Model):
         FUNCTIONAL = "functional", _("functional literacy")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="assessments_made",
+        verbose_name=_("made by the municipality"),
+    )
     client = models.ForeignKey(
         IntegrationClient, on_delete=models.CASCADE, related_name="assessments"
     )
@@ -241,6 +249,13 @@ class IntegrationPlan(models.Model):
         ORALLY = "orally", _("agreed orally, recorded by the official")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="plans_made",
+        verbose_name=_("made by the municipality"),
+    )
     client = models.ForeignKey(IntegrationClient, on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveIntegerField(_("version"))
     starts_on = models.DateField(_("starts on"))
@@ -452,6 +467,13 @@ class GuidanceContact(models.Model):
     """A guidance and advice contact with a client (681/2023 §13: the programme's sixth
     service): when, how, about what, with an interpreter or not, how long."""
 
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="guidance_given",
+        verbose_name=_("made by the municipality"),
+    )
     client = models.ForeignKey(
         IntegrationClient, on_delete=models.CASCADE, related_name="guidance_contacts"
     )
@@ -515,3 +537,46 @@ class MinorSupport(models.Model):
     class Meta:
         verbose_name = _("support of an unaccompanied minor")
         verbose_name_plural = _("support of unaccompanied minors")
+
+
+class ClientTransfer(models.Model):
+    """A client's move to another municipality, on request: the old municipality asks, the new
+    one accepts (the record is then the new one's; the old keeps read access to its own
+    entries only) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the new municipality")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        IntegrationClient, on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    moves_on = models.DateField(_("moves on"))
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("transfer to another municipality")
+        verbose_name_plural = _("transfers to another municipality")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_client",
+            )
+        ]

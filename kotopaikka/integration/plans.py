@@ -160,6 +160,7 @@ def plan_save(*, actor: Actor, client_id, data: PlanData) -> IntegrationPlan:
         _clean(client, data, previous)
         plan = IntegrationPlan.objects.create(
             client=client,
+            municipality_id=client.municipality_id,
             version=(previous.version + 1) if previous else 1,
             starts_on=data.starts_on,
             ends_on=data.ends_on,

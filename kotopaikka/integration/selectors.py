@@ -72,7 +72,12 @@ def client_get(*, actor: Actor, client_id) -> IntegrationClient:
         IntegrationClient.objects.for_actor(actor)
         .select_related("person", "municipality", "responsible_worker", "minor_support")
         .prefetch_related(
-            "events", "assessments__held_by", _PLANS, "orientation_groups", "guidance_contacts"
+            "events",
+            "assessments__held_by",
+            _PLANS,
+            "orientation_groups",
+            "guidance_contacts",
+            "transfers__to_municipality",
         ),
         client_id,
         actor=actor,

@@ -25,6 +25,18 @@ urlpatterns = [
     ),
     path("clients/<uuid:client_id>/contact/", views_services.contact_add, name="contact_add"),
     path("clients/<uuid:client_id>/minor/", views_services.minor_support, name="minor_support"),
+    path(
+        "clients/<uuid:client_id>/transfer/",
+        views_services.transfer_request,
+        name="transfer_request",
+    ),
+    path("transfers/", views_services.transfer_list, name="transfers"),
+    path(
+        "transfers/<uuid:transfer_id>/decide/",
+        views_services.transfer_decide,
+        name="transfer_decide",
+    ),
+    path("former/<uuid:client_id>/", views_services.former_client, name="former_client"),
     path("guidance/", views_services.guidance_page, name="guidance"),
     path("clients/<uuid:client_id>/waiting/", views_services.waiting_add, name="waiting_add"),
     path("orientation/", views_services.groups, name="groups"),

@@ -21,6 +21,7 @@ from .forms import (
     ContactForm,
     HealthForm,
     ReviewForm,
+    TransferForm,
     WaitingForm,
 )
 
@@ -56,6 +57,7 @@ def client_detail(request: HttpRequest, client_id) -> HttpResponse:
             "contact_form": ContactForm(
                 prefix="contact", initial={"contacted_on": timezone.localdate(), "minutes": 30}
             ),
+            "transfer_form": TransferForm(prefix="transfer"),
             "waiting_form": WaitingForm(
                 initial={"language": client.interpreter_language, "since": timezone.localdate()}
             ),

@@ -18,7 +18,16 @@ from kotopaikka.core.decorators import requires
 from kotopaikka.core.forms import error_messages
 from kotopaikka.core.operations import Op
 
-from . import assessments, guidance, minors, orientation, plan_pdf, plans, selectors
+from . import (
+    assessments,
+    guidance,
+    minors,
+    orientation,
+    plan_pdf,
+    plans,
+    selectors,
+    transfers,
+)
 from .forms import (
     AnonymousContactForm,
     AssessmentForm,
@@ -31,6 +40,8 @@ from .forms import (
     ReviewForm,
     SelfStudyForm,
     SessionForm,
+    TransferDecisionForm,
+    TransferForm,
     WaitingForm,
     plan_data,
 )
@@ -376,3 +387,66 @@ def minor_support(request: HttpRequest, client_id) -> HttpResponse:
     return _form_page(
         request, "integration/minor_form.html", {"client": client, "form": form}, form
     )
+
+
+@require_POST
+@requires(Op.CLIENT_UPDATE)
+def transfer_request(request: HttpRequest, client_id) -> HttpResponse:
+    client = selectors.client_get(actor=request.actor, client_id=client_id)
+    form = TransferForm(request.POST, prefix="transfer")
+    if form.is_valid():
+        try:
+            transfers.transfer_request(
+                actor=request.actor, client_id=client.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("The new municipality has been asked to take over."))
+    else:
+        for text in error_messages(form):
+            messages.error(request, text)
+    return redirect("integration:client", client_id=client.pk)
+
+
+@requires(Op.CLIENT_UPDATE)
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    """Moves waiting for this municipality, and moves that happened without a request."""
+    return render(
+        request,
+        "integration/transfers.html",
+        {
+            "incoming": transfers.transfers_incoming(actor=request.actor),
+            "moves": transfers.moves_without_request(actor=request.actor),
+            "form": TransferDecisionForm(),
+        },
+    )
+
+
+@require_POST
+@requires(Op.CLIENT_UPDATE)
+def transfer_decide(request: HttpRequest, transfer_id) -> HttpResponse:
+    form = TransferDecisionForm(request.POST)
+    if not form.is_valid():
+        # the refusal of an outsider must not depend on the body: check the transfer first
+        transfers.transfer_decide_check(actor=request.actor, transfer_id=transfer_id)
+        for text in error_messages(form):
+            messages.error(request, text)
+        return redirect("integration:transfers")
+    transfer = transfers.transfer_decide(
+        actor=request.actor,
+        transfer_id=transfer_id,
+        accept=form.cleaned_data["decision"] == "accept",
+    )
+    if transfer.status == "accepted":
+        messages.success(request, _("The client's record is now your municipality's."))
+        return redirect("integration:client", client_id=transfer.client_id)
+    messages.success(request, _("Declined."))
+    return redirect("integration:transfers")
+
+
+@requires(Op.CLIENT_VIEW)
+def former_client(request: HttpRequest, client_id) -> HttpResponse:
+    client = transfers.former_client_get(actor=request.actor, client_id=client_id)
+    return render(request, "integration/former_client.html", {"client": client})

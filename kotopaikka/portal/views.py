@@ -54,6 +54,12 @@ def _tasks(actor) -> list[Task]:
             "integration:guidance",
         ),
         (
+            Op.CLIENT_UPDATE,
+            gettext_lazy("Moves between municipalities"),
+            gettext_lazy("Take over clients who move in, and see who moved without a request."),
+            "integration:transfers",
+        ),
+        (
             Op.PROPOSAL_DECIDE,
             gettext_lazy("Incoming proposals"),
             gettext_lazy("Accept or decline the cases proposed to your municipality."),
