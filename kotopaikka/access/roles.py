@@ -83,7 +83,13 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         _CASEWORK
         | _MUNICIPAL_RECEPTION
         | _INTEGRATION_SERVICES
-        | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW, Op.QUEUE_TEAM}
+        | {
+            Op.PERSON_DELETE,
+            Op.PERSON_VIEW_ACCESS_LOG,
+            Op.REPORTS_VIEW,
+            Op.QUEUE_TEAM,
+            Op.RETENTION_MANAGE,
+        }
     ),
     Role.RECEPTION_CENTRE_WORKER: frozenset(
         _CASEWORK | {Op.CASE_LIST, Op.CASE_VIEW, Op.CASE_CREATE}

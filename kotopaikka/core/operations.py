@@ -44,6 +44,7 @@ class Op(StrEnum):
     CLIENT_HEALTH = "client.health"
     ORIENTATION_MANAGE = "orientation.manage"
     QUEUE_TEAM = "queue.team"
+    RETENTION_MANAGE = "retention.manage"
     SELF_MOVE_RECORD = "self_move.record"
     SELF_MOVE_RESOLVE = "self_move.resolve"
     AGREEMENT_VIEW = "agreement.view"

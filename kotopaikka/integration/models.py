@@ -78,6 +78,14 @@ class IntegrationClient(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
+    ended_on = models.DateField(
+        _("client relationship ended on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the status becomes closed or moved away; starts the retention period."
+        ),
+    )
     responsible_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

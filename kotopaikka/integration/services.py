@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kotopaikka.access.models import RoleAssignment
@@ -30,6 +31,7 @@ from .models import ClientEvent, ClientHealth, IntegrationClient
 from .scope import MUNICIPAL_ROLES
 
 OBJECT_TYPE = "integration.IntegrationClient"
+ENDED_STATUSES = (IntegrationClient.Status.CLOSED, IntegrationClient.Status.MOVED_AWAY)
 HEALTH = "integration.ClientHealth"
 
 
@@ -213,6 +215,9 @@ def client_update(*, actor: Actor, client_id, data: ClientData) -> IntegrationCl
         changes = _clean(client, data)
         if not changes:
             return client
+        if "status" in changes:  # the retention period runs from the end of the relationship
+            ended = changes["status"] in ENDED_STATUSES
+            changes["ended_on"] = timezone.localdate() if ended else None
         for name, value in changes.items():
             setattr(client, name, value)
         client.save(update_fields=[*changes, "updated_at"])

@@ -37,6 +37,7 @@ urlpatterns = [
         name="transfer_decide",
     ),
     path("former/<uuid:client_id>/", views_services.former_client, name="former_client"),
+    path("retention/", views_services.retention_page, name="retention"),
     path("guidance/", views_services.guidance_page, name="guidance"),
     path("clients/<uuid:client_id>/waiting/", views_services.waiting_add, name="waiting_add"),
     path("orientation/", views_services.groups, name="groups"),

@@ -25,6 +25,7 @@ from . import (
     orientation,
     plan_pdf,
     plans,
+    retention,
     selectors,
     transfers,
 )
@@ -450,3 +451,30 @@ def transfer_decide(request: HttpRequest, transfer_id) -> HttpResponse:
 def former_client(request: HttpRequest, client_id) -> HttpResponse:
     client = transfers.former_client_get(actor=request.actor, client_id=client_id)
     return render(request, "integration/former_client.html", {"client": client})
+
+
+@requires(Op.RETENTION_MANAGE)
+def retention_page(request: HttpRequest) -> HttpResponse:
+    """Records past their retention period; the supervisor confirms their deletion."""
+    try:
+        due = retention.retention_due(actor=request.actor)
+        unset = None
+    except ValidationError as error:  # the retention rule awaits an administrator
+        due, unset = [], error.messages
+    if request.method == "POST" and not unset:
+        try:
+            deleted = retention.retention_delete(
+                actor=request.actor, client_ids=request.POST.getlist("client")
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("%(n)s records deleted.") % {"n": deleted})
+            return redirect("integration:retention")
+    return render(
+        request,
+        "integration/retention.html",
+        {"due": due, "unset": unset},
+        status=409 if unset and request.method == "POST" else 200,
+    )

@@ -60,6 +60,12 @@ def _tasks(actor) -> list[Task]:
             "integration:transfers",
         ),
         (
+            Op.RETENTION_MANAGE,
+            gettext_lazy("Retention"),
+            gettext_lazy("Client records past their retention period, for deletion."),
+            "integration:retention",
+        ),
+        (
             Op.PROPOSAL_DECIDE,
             gettext_lazy("Incoming proposals"),
             gettext_lazy("Accept or decline the cases proposed to your municipality."),

@@ -89,6 +89,11 @@ RULES: dict[str, RuleKind] = {
             Unit.YES_NO,
         ),
         RuleKind(
+            "integration.retention.after_relationship_ended",
+            _("Integration-service records kept after the client relationship ended, for"),
+            Unit.YEARS,
+        ),
+        RuleKind(
             "integration.plan.drafting_after_assessment",
             _("Integration plan drafted after the assessment, within"),
             Unit.DAYS,
