@@ -3,6 +3,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
 from kotopaikka.access.api import MeApi
+from kotopaikka.integration import api as integration
 from kotopaikka.people import api as people
 from kotopaikka.placement import api as placement
 from kotopaikka.registry import api as registry
@@ -44,6 +45,58 @@ urlpatterns = [
     ),
     path("organisations/", registry.OrganisationListApi.as_view(), name="api-organisation-list"),
     path("statistics/", StatisticsApi.as_view(), name="api-statistics"),
+    path("integration/clients/", integration.ClientListApi.as_view(), name="api-client-list"),
+    path(
+        "integration/clients/<uuid:client_id>/",
+        integration.ClientDetailApi.as_view(),
+        name="api-client-detail",
+    ),
+    path(
+        "integration/clients/<uuid:client_id>/assessments/",
+        integration.AssessmentApi.as_view(),
+        name="api-client-assessments",
+    ),
+    path(
+        "integration/clients/<uuid:client_id>/plans/",
+        integration.PlanApi.as_view(),
+        name="api-client-plans",
+    ),
+    path(
+        "integration/clients/<uuid:client_id>/reviews/",
+        integration.ReviewApi.as_view(),
+        name="api-client-reviews",
+    ),
+    path(
+        "integration/clients/<uuid:client_id>/contacts/",
+        integration.ContactApi.as_view(),
+        name="api-client-contacts",
+    ),
+    path(
+        "integration/clients/<uuid:client_id>/transfers/",
+        integration.TransferApi.as_view(),
+        name="api-client-transfers",
+    ),
+    path(
+        "integration/transfers/<uuid:transfer_id>/decision/",
+        integration.TransferDecisionApi.as_view(),
+        name="api-transfer-decision",
+    ),
+    path("integration/queue/", integration.WorkQueueApi.as_view(), name="api-work-queue"),
+    path(
+        "integration/orientation/groups/",
+        integration.GroupListApi.as_view(),
+        name="api-group-list",
+    ),
+    path(
+        "integration/orientation/groups/<uuid:group_id>/participants/",
+        integration.GroupParticipantsApi.as_view(),
+        name="api-group-participants",
+    ),
+    path(
+        "integration/orientation/groups/<uuid:group_id>/sessions/",
+        integration.GroupSessionApi.as_view(),
+        name="api-group-sessions",
+    ),
     path("placement/cases/", placement.CaseListApi.as_view(), name="api-case-list"),
     path("placement/cases/import/", placement.CaseImportApi.as_view(), name="api-case-import"),
     path(

@@ -287,6 +287,10 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "kotopaikka.placement.models.PlacementCase.Status",
         "ProposalStatusEnum": "kotopaikka.placement.models.Proposal.Status",
         "DeclineReasonEnum": "kotopaikka.placement.models.Proposal.DeclineReason",
+        "CefrEnum": "kotopaikka.integration.models.Cefr",
+        "OrientationTopicEnum": "kotopaikka.integration.models.OrientationTopic",
+        "ClientStatusEnum": "kotopaikka.integration.models.IntegrationClient.Status",
+        "DueItemStateEnum": "kotopaikka.integration.workqueue.ItemState",
     },
 }
 

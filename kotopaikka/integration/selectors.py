@@ -64,6 +64,29 @@ def _support_end(client):
         return None
 
 
+def client_in_scope(*, actor: Actor, client_id) -> None:
+    """An audited 404 unless the client is in the actor's scope (no read: nothing is shown)."""
+    in_scope_or_404(
+        IntegrationClient.objects.for_actor(actor).values_list("pk", flat=True),
+        client_id,
+        actor=actor,
+        object_type=OBJECT_TYPE,
+        purpose="scope_check",
+        not_found=ClientNotFound,
+    )
+
+
+def group_in_scope(*, actor: Actor, group_id) -> None:
+    in_scope_or_404(
+        OrientationGroup.objects.for_actor(actor).values_list("pk", flat=True),
+        group_id,
+        actor=actor,
+        object_type=GROUP,
+        purpose="scope_check",
+        not_found=GroupNotFound,
+    )
+
+
 def client_get(*, actor: Actor, client_id) -> IntegrationClient:
     """One client in scope, with the timeline, and the health information for roles that may
     see it (`client.health_visible`); audited as a read naming the fields shown."""
