@@ -239,7 +239,9 @@ class PlanForm(ServiceErrorsMixin, forms.Form):
 
 
 class MeasureForm(forms.Form):
-    service = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
+    # An empty first choice: an untouched extra row then submits nothing and is skipped
+    # (a preselected service would make every empty row "changed" and so required).
+    service = forms.ChoiceField(label=_("Service"), choices=[("", "–"), *ServiceKind.choices])
     provider = forms.CharField(label=_("Provider"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     hours = forms.DecimalField(

@@ -216,8 +216,9 @@ def client_update(*, actor: Actor, client_id, data: ClientData) -> IntegrationCl
         if not changes:
             return client
         if "status" in changes:  # the retention period runs from the end of the relationship
-            ended = changes["status"] in ENDED_STATUSES
-            changes["ended_on"] = timezone.localdate() if ended else None
+            ended_on = timezone.localdate() if changes["status"] in ENDED_STATUSES else None
+            if ended_on != client.ended_on:
+                changes["ended_on"] = ended_on
         for name, value in changes.items():
             setattr(client, name, value)
         client.save(update_fields=[*changes, "updated_at"])
