@@ -80,6 +80,8 @@ ROUTES = [
     Route("api-proposal-withdraw", "post", {}, "proposal", OFF, "helsinki_worker"),
     Route("api-placement-decision", "post", {}, "proposal", OFF, "helsinki_worker"),
     Route("api-arrival", "post", {"date": str(TODAY)}, "proposal", W, "uusimaa_officer"),
+    # a user's own API tokens: another user's is not found (every role may revoke its own)
+    Route("api-token-detail", "delete", None, "token", W, ""),
     # reference data, not scoped: every role may read it (a user without roles: below)
     Route("api-municipality-detail", "get", None, "municipality", "", ""),
 ]
@@ -139,6 +141,7 @@ def _client(officer, worker, make_person, make_agreement):
 @pytest.fixture
 def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_cache):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
+    from kotopaikka.access.models import ApiToken
     from kotopaikka.placement.models import PlacementAgreement
 
     make_agreement(uusimaa_officer)
@@ -165,6 +168,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_c
         "run": run,
         "move": notice,
         "client": _client(uusimaa_officer, helsinki_worker, make_person, make_agreement),
+        "token": ApiToken.objects.create(user=helsinki_worker.user, device="laptop")[0],
     }
 
 
@@ -185,6 +189,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"notice_id": world["move"].pk}
     if route.ids == "client":
         return {"client_id": world["client"].pk}
+    if route.ids == "token":
+        return {"token_id": world["token"].pk}
     return {"code": "091"}
 
 

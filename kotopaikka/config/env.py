@@ -30,6 +30,9 @@ SCHEMA: dict[str, tuple[type, object]] = {
     "AUDIT_CHAIN_KEY": (str, ""),  # HMAC key for the audit hash chain
     "PSEUDONYM_KEY": (str, ""),  # HMAC key for pseudonyms shown to the ministry
     "SESSION_IDLE_SECONDS": (int, 30 * 60),
+    # API tokens (django-rest-knox): hours until a token expires; live tokens a user may hold
+    "API_TOKEN_TTL_HOURS": (int, 10),
+    "API_TOKEN_LIMIT_PER_USER": (int, 10),
     "LOGIN_FAILURE_LIMIT": (int, 5),
     "LOGIN_COOLOFF_MINUTES": (int, 15),
     "TRUST_X_FORWARDED_FOR": (bool, False),

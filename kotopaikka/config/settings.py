@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_tasks_db",
     "auditlog",
@@ -247,10 +247,27 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 CSRF_FAILURE_VIEW = "kotopaikka.core.errorpages.csrf_failure"
 
+# API tokens (django-rest-knox): stored as SHA-512 digests only, in `access.ApiToken` (one per
+# device, with its name); each expires, and is revoked by logout (that device) or logout-all.
+KNOX_TOKEN_MODEL = "access.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's own migrations would create its (swapped-out, never used) `knox_authtoken` table:
+# without them Django leaves the swapped model alone.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env("API_TOKEN_TTL_HOURS")),
+    "TOKEN_LIMIT_PER_USER": env("API_TOKEN_LIMIT_PER_USER"),
+    "AUTO_REFRESH": False,  # a token lives its TTL from login, however much it is used
+    "AUTH_HEADER_PREFIX": "Token",  # `Authorization: Token <token>`, as before knox
+}
+if REST_KNOX["TOKEN_TTL"] <= timedelta(0) or REST_KNOX["TOKEN_LIMIT_PER_USER"] < 1:
+    raise ImproperlyConfigured(
+        "API_TOKEN_TTL_HOURS and API_TOKEN_LIMIT_PER_USER must be at least 1."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that unauthenticated API calls get 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "kotopaikka.access.tokens.TokenAuthentication",  # knox's, hashed tokens
         "kotopaikka.core.api_auth.SessionAuthentication",  # CSRF refusal translated
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
