@@ -3,6 +3,7 @@ production configuration, audit classification of every model, anonymous access.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -259,6 +260,7 @@ SECRETS = (
     "IDENTIFIER_HASH_KEY",
     "AUDIT_CHAIN_KEY",
     "PSEUDONYM_KEY",
+    "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY",
 )
 
 
@@ -293,6 +295,7 @@ def _all_secrets() -> dict[str, str]:
         "IDENTIFIER_HASH_KEY": "identifier-hash-key-for-this-test",
         "AUDIT_CHAIN_KEY": "audit-chain-key-for-this-test",
         "PSEUDONYM_KEY": "pseudonym-key-for-this-test",
+        "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
 
 
@@ -311,6 +314,21 @@ def test_production_missing_one_secret_names_it():
     assert result.returncode != 0
     assert "PSEUDONYM_KEY" in result.stderr
     assert "SECRET_KEY" not in result.stderr.split("needs these environment variables")[-1]
+
+
+def test_production_refuses_to_start_without_the_audit_checkpoint_key():
+    """The key that signs the audit checkpoints has no default outside development and tests."""
+    secrets = _all_secrets()
+    del secrets["KOTOPAIKKA_AUDIT_CHECKPOINT_KEY"]
+    result = _run_setup(secrets)
+    assert result.returncode != 0
+    assert "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY" in result.stderr.split("environment variables")[-1]
+
+
+def test_a_malformed_audit_checkpoint_key_fails_at_start_up():
+    result = _run_setup({**_all_secrets(), "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY": "c2hvcnQ="})
+    assert result.returncode != 0
+    assert "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY must be 32 random bytes" in result.stderr
 
 
 def test_production_with_all_secrets_starts():

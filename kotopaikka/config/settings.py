@@ -54,6 +54,29 @@ for _key in FIELD_ENCRYPTION_KEYS:  # fail at start-up, not at the first encrypt
 IDENTIFIER_HASH_KEY = _secret("IDENTIFIER_HASH_KEY")
 AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
 PSEUDONYM_KEY = _secret("PSEUDONYM_KEY")
+# Signed checkpoints of the audit chain (kotopaikka/audit/checkpoints.py): an Ed25519 key
+# that is not in the database, so that whoever can rewrite the database cannot sign for it.
+KOTOPAIKKA_AUDIT_CHECKPOINT_KEY = (
+    env("KOTOPAIKKA_AUDIT_CHECKPOINT_KEY")
+    or base64.b64encode(
+        hashlib.sha256(_development_secret("KOTOPAIKKA_AUDIT_CHECKPOINT_KEY").encode()).digest()
+    ).decode()
+)
+try:  # fail at start-up, not at the first checkpoint
+    if len(base64.b64decode(KOTOPAIKKA_AUDIT_CHECKPOINT_KEY, validate=True)) != 32:
+        raise ValueError
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY must be 32 random bytes, base64-encoded."
+    ) from _exc
+KOTOPAIKKA_AUDIT_CHECKPOINT_DIR = (
+    env("KOTOPAIKKA_AUDIT_CHECKPOINT_DIR") or SCHEMA["KOTOPAIKKA_AUDIT_CHECKPOINT_DIR"][1]
+)
+if env("KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES") < 1:
+    raise ImproperlyConfigured("KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES must be at least 1.")
+KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL = timedelta(
+    minutes=env("KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES")
+)
 
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 if ENVIRONMENT == "test":
