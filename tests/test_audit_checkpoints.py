@@ -227,3 +227,15 @@ def test_the_verification_page_shows_the_checkpoint(events, sysadmin, client_for
     response = client_for(sysadmin).get(reverse("audit_verify"))
     assert response.status_code == 200
     assert b'data-testid="checkpoint"' in response.content
+
+
+def test_the_limit_events_after_the_newest_checkpoint_can_be_cut_unnoticed(
+    events, helsinki_worker, make_person, tamper
+):
+    """What checkpoints cannot do (docs/security.md): a tail cut *above* the newest checkpoint,
+    with the head rewound, still verifies. The interval between checkpoints bounds the loss."""
+    call_command("audit_checkpoint")
+    make_person(helsinki_worker)
+    tamper(f"DELETE FROM {TABLE} WHERE seq > %s", [events])
+    rewind_head_to(events)
+    assert "Audit log verified." in _verify("--require-checkpoint")
