@@ -151,6 +151,8 @@ def test_the_device_defaults_to_the_user_agent(worker):
     issued = _login(worker.user, **{"User-Agent": "kotopaikka-sync/1.2"})
     assert issued["device"] == "kotopaikka-sync/1.2"
     assert ApiToken.objects.get(pk=issued["id"]).device == "kotopaikka-sync/1.2"
+    long = _login(worker.user, **{"User-Agent": "x" * 300})
+    assert long["device"] == ApiToken.objects.get(pk=long["id"]).device == "x" * 100
 
 
 def test_a_token_header_that_is_not_ascii_is_a_401_not_a_500(worker):

@@ -125,7 +125,12 @@ class TokenLoginApi(APIView):
         device = data["device"] or request.headers.get("User-Agent", "")
         instance, token = tokens.token_issue(user=user, device=device)
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        body = {"token": token, "expiry": instance.expiry, "id": instance.pk, "device": device}
+        body = {
+            "token": token,
+            "expiry": instance.expiry,
+            "id": instance.pk,
+            "device": instance.device,  # as stored (cut to its length)
+        }
         return Response(TokenLoginResponseSerializer(body).data)
 
 
