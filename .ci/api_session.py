@@ -1,19 +1,25 @@
 """Print request headers that authenticate as a demo user, for the API contract stage.
 
-    python .ci/api_session.py USERNAME  ->  two lines: "Cookie: …" and "X-CSRFToken: …"
+    python .ci/api_session.py USERNAME           ->  "Cookie: …" and "X-CSRFToken: …"
+    python .ci/api_session.py --token USERNAME URL  ->  "Authorization: Token …"
 
-A session is made in the database directly (as `Client.force_login` does), so the stage does
-not depend on how the login or token endpoint works (the token library is being replaced):
-to authenticate another way, change only this file. The CSRF secret is sent both as the
-cookie and as the header, which is what Django's CSRF check compares for unsafe methods.
+The first makes a session in the database directly (as `Client.force_login` does), so that
+the roles fuzzed with it do not depend on the login endpoint; the CSRF secret is sent both as
+the cookie and as the header, which is what Django's CSRF check compares for unsafe methods.
+
+The second logs in as a client would: `POST URL/api/v1/auth/token/` with the demo password
+(JSON, the bounded parser) for a django-rest-knox token, which the stage then fuzzes the whole
+API with (except the two logout operations, which would revoke it).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import string
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -48,5 +54,26 @@ def session_headers(username: str) -> list[str]:
     ]
 
 
+def token_headers(username: str, base_url: str) -> list[str]:
+    import django
+
+    django.setup()
+    from kotopaikka.portal.demo import DEMO_PASSWORD
+
+    body = {"username": username, "password": DEMO_PASSWORD, "device": "api-contract"}
+    request = urllib.request.Request(  # noqa: S310 - the stage's own server on 127.0.0.1
+        f"{base_url}/api/v1/auth/token/",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        token = json.load(response)["token"]
+    return [f"Authorization: Token {token}"]
+
+
 if __name__ == "__main__":
-    print("\n".join(session_headers(sys.argv[1])))
+    if sys.argv[1] == "--token":
+        print("\n".join(token_headers(sys.argv[2], sys.argv[3].rstrip("/"))))
+    else:
+        print("\n".join(session_headers(sys.argv[1])))

@@ -58,6 +58,18 @@ def only_owners_write(request):
         )
 
 
+_checkpoint_dirs = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path_factory) -> Path:
+    """Each test its own audit checkpoint directory (created only when a checkpoint is
+    written), so that no test is checked against another's checkpoints."""
+    path = tmp_path_factory.getbasetemp() / "checkpoints" / str(next(_checkpoint_dirs))
+    settings.KOTOPAIKKA_AUDIT_CHECKPOINT_DIR = str(path)
+    return path
+
+
 @pytest.fixture
 def make_actor(db):
     """make_actor(role, organisation_code) -> Actor with a fresh user."""

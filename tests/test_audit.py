@@ -13,6 +13,8 @@ from kotopaikka.audit.models import AuditEvent, AuditLogIsAppendOnly
 from kotopaikka.audit.verify import verify_chain
 from kotopaikka.people import selectors, services
 
+from .tampering import drop_append_only_triggers, restore_triggers
+
 pytestmark = pytest.mark.django_db
 
 LIST_FIELDS = ["date_of_birth", "family_name", "given_names", "municipality"]
@@ -194,24 +196,6 @@ def test_database_refuses_update_and_delete(helsinki_worker, make_person):
     assert AuditEvent.objects.exclude(role="forged").exists()
 
 
-def _drop_append_only_triggers():
-    """What an attacker with full database rights could do; the chain must still tell."""
-    table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        else:
-            cursor.execute("DROP TRIGGER audit_event_no_update")
-            cursor.execute("DROP TRIGGER audit_event_no_delete")
-
-
-def _restore_triggers():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {AuditEvent._meta.db_table} ENABLE TRIGGER USER")
-    # SQLite: the test transaction is rolled back, which restores the dropped triggers.
-
-
 @pytest.mark.parametrize(
     "tamper",
     [
@@ -225,7 +209,7 @@ def test_tampering_is_detected_at_the_first_broken_link(tamper, helsinki_worker,
         make_person(helsinki_worker)
     target = AuditEvent.objects.order_by("seq")[1].seq
     assert verify_chain().ok
-    _drop_append_only_triggers()
+    drop_append_only_triggers()
     try:
         with connection.cursor() as cursor:
             cursor.execute(tamper.format(t=AuditEvent._meta.db_table, seq=target))
@@ -234,17 +218,17 @@ def test_tampering_is_detected_at_the_first_broken_link(tamper, helsinki_worker,
         with pytest.raises(CommandError, match=f"broken at event {target}"):
             call_command("verify_audit")
     finally:
-        _restore_triggers()
+        restore_triggers()
 
 
 def test_removing_the_newest_event_is_detected(helsinki_worker, make_person):
     make_person(helsinki_worker)
     newest = AuditEvent.objects.latest("seq").seq
-    _drop_append_only_triggers()
+    drop_append_only_triggers()
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = {newest}")
         result = verify_chain()
         assert not result.ok and result.broken_seq == newest
     finally:
-        _restore_triggers()
+        restore_triggers()

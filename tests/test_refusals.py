@@ -109,6 +109,8 @@ ROUTES = [
     Route("api-proposal-withdraw", "post", {}, "proposal", OFF, "helsinki_worker"),
     Route("api-placement-decision", "post", {}, "proposal", OFF, "helsinki_worker"),
     Route("api-arrival", "post", {"date": str(TODAY)}, "proposal", W, "uusimaa_officer"),
+    # a user's own API tokens: another user's is not found (every role may revoke its own)
+    Route("api-token-detail", "delete", None, "token", W, ""),
     # reference data, not scoped: every role may read it (a user without roles: below)
     Route("api-municipality-detail", "get", None, "municipality", "", ""),
 ]
@@ -179,6 +181,7 @@ def _transfer(worker):
 @pytest.fixture
 def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_cache):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
+    from kotopaikka.access.models import ApiToken
     from kotopaikka.placement.models import PlacementAgreement
 
     make_agreement(uusimaa_officer)
@@ -209,6 +212,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_c
         "group": orientation.group_create(
             actor=helsinki_worker, name="Dari", language="prs", starts_on=TODAY
         ),
+        "token": ApiToken.objects.create(user=helsinki_worker.user, device="laptop")[0],
     }
 
 
@@ -233,6 +237,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"transfer_id": world["transfer"].pk}
     if route.ids == "group":
         return {"group_id": world["group"].pk}
+    if route.ids == "token":
+        return {"token_id": world["token"].pk}
     return {"code": "091"}
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from kotopaikka.registry.models import Organisation
 
@@ -63,3 +67,38 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.organisation}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one device (django-rest-knox, `KNOX_TOKEN_MODEL`): only the token's
+    SHA-512 digest is stored, with the first characters knox uses to find the row, so neither
+    a database dump nor an administrator can act as the user with it. It expires
+    (`API_TOKEN_TTL_HOURS`) and is revoked on its own (logout) or with all the user's others.
+
+    The primary key is a random id, not knox's digest, so that the admin's and the API's
+    addresses of a token (revoke by id) carry nothing derived from the secret.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True, editable=False)
+    # knox's fields again, with names for the admin (knox finds tokens by `auth_token_set`)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="auth_token_set", verbose_name=_("user")
+    )
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    expiry = models.DateTimeField(_("expires at"), null=True, blank=True)
+    device = models.CharField(
+        _("device"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name the client gave at login, else its User-Agent."),
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:  # no secret, not even the digest (the change log copies it)
+        created = f" ({self.created:%Y-%m-%d %H:%M})" if self.created else ""
+        return f"{self.user} – {self.device or '-'}{created}"

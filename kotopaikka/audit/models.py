@@ -61,7 +61,10 @@ class AuditEvent(models.Model):
         ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        default_permissions = ("view",)
+        # Reading the log is a read of personal data: its own permission (kotopaikka/audit/
+        # admin.py), not Django's generic view permission that staff roles tend to be given.
+        default_permissions = ()
+        permissions = [("read_audit_log", _("Can read the audit log (each view is audited)"))]
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:

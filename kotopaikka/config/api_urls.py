@@ -1,7 +1,6 @@
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
 
+from kotopaikka.access import api as access
 from kotopaikka.access.api import MeApi
 from kotopaikka.integration import api as integration
 from kotopaikka.people import api as people
@@ -9,16 +8,12 @@ from kotopaikka.placement import api as placement
 from kotopaikka.registry import api as registry
 from kotopaikka.reporting.api import StatisticsApi
 
-
-class ThrottledObtainAuthToken(ObtainAuthToken):
-    """Token for a username and password; throttled, and failed attempts lock out (axes)."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-
-
 urlpatterns = [
-    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", access.TokenLoginApi.as_view(), name="api-token"),
+    path("auth/logout/", access.TokenLogoutApi.as_view(), name="api-logout"),
+    path("auth/logout-all/", access.TokenLogoutAllApi.as_view(), name="api-logout-all"),
+    path("auth/tokens/", access.TokenListApi.as_view(), name="api-token-list"),
+    path("auth/tokens/<uuid:token_id>/", access.TokenDetailApi.as_view(), name="api-token-detail"),
     path("me/", MeApi.as_view(), name="api-me"),
     path("persons/", people.PersonListApi.as_view(), name="api-person-list"),
     path(

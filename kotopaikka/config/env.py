@@ -29,7 +29,15 @@ SCHEMA: dict[str, tuple[type, object]] = {
     "IDENTIFIER_HASH_KEY": (str, ""),  # HMAC key for exact-match lookup of identity codes
     "AUDIT_CHAIN_KEY": (str, ""),  # HMAC key for the audit hash chain
     "PSEUDONYM_KEY": (str, ""),  # HMAC key for pseudonyms shown to the ministry
+    # Signed checkpoints of the audit chain (docs/security.md): the Ed25519 signing key (32
+    # random bytes, base64), the directory their file is appended to, minutes between two.
+    "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY": (str, ""),
+    "KOTOPAIKKA_AUDIT_CHECKPOINT_DIR": (str, str(BASE_DIR / "var" / "audit-checkpoints")),
+    "KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES": (int, 10),
     "SESSION_IDLE_SECONDS": (int, 30 * 60),
+    # API tokens (django-rest-knox): hours until a token expires; live tokens a user may hold
+    "API_TOKEN_TTL_HOURS": (int, 10),
+    "API_TOKEN_LIMIT_PER_USER": (int, 10),
     "LOGIN_FAILURE_LIMIT": (int, 5),
     "LOGIN_COOLOFF_MINUTES": (int, 15),
     "TRUST_X_FORWARDED_FOR": (bool, False),
@@ -53,6 +61,7 @@ PRODUCTION_SECRETS = (
     "IDENTIFIER_HASH_KEY",
     "AUDIT_CHAIN_KEY",
     "PSEUDONYM_KEY",
+    "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY",
 )
 
 

@@ -54,6 +54,29 @@ for _key in FIELD_ENCRYPTION_KEYS:  # fail at start-up, not at the first encrypt
 IDENTIFIER_HASH_KEY = _secret("IDENTIFIER_HASH_KEY")
 AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
 PSEUDONYM_KEY = _secret("PSEUDONYM_KEY")
+# Signed checkpoints of the audit chain (kotopaikka/audit/checkpoints.py): an Ed25519 key
+# that is not in the database, so that whoever can rewrite the database cannot sign for it.
+KOTOPAIKKA_AUDIT_CHECKPOINT_KEY = (
+    env("KOTOPAIKKA_AUDIT_CHECKPOINT_KEY")
+    or base64.b64encode(
+        hashlib.sha256(_development_secret("KOTOPAIKKA_AUDIT_CHECKPOINT_KEY").encode()).digest()
+    ).decode()
+)
+try:  # fail at start-up, not at the first checkpoint
+    if len(base64.b64decode(KOTOPAIKKA_AUDIT_CHECKPOINT_KEY, validate=True)) != 32:
+        raise ValueError
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        "KOTOPAIKKA_AUDIT_CHECKPOINT_KEY must be 32 random bytes, base64-encoded."
+    ) from _exc
+KOTOPAIKKA_AUDIT_CHECKPOINT_DIR = (
+    env("KOTOPAIKKA_AUDIT_CHECKPOINT_DIR") or SCHEMA["KOTOPAIKKA_AUDIT_CHECKPOINT_DIR"][1]
+)
+if env("KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES") < 1:
+    raise ImproperlyConfigured("KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES must be at least 1.")
+KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL = timedelta(
+    minutes=env("KOTOPAIKKA_AUDIT_CHECKPOINT_INTERVAL_MINUTES")
+)
 
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 if ENVIRONMENT == "test":
@@ -68,7 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_tasks_db",
     "auditlog",
@@ -247,10 +270,27 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 CSRF_FAILURE_VIEW = "kotopaikka.core.errorpages.csrf_failure"
 
+# API tokens (django-rest-knox): stored as SHA-512 digests only, in `access.ApiToken` (one per
+# device, with its name); each expires, and is revoked by logout (that device) or logout-all.
+KNOX_TOKEN_MODEL = "access.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's own migrations would create its (swapped-out, never used) `knox_authtoken` table:
+# without them Django leaves the swapped model alone.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env("API_TOKEN_TTL_HOURS")),
+    "TOKEN_LIMIT_PER_USER": env("API_TOKEN_LIMIT_PER_USER"),
+    "AUTO_REFRESH": False,  # a token lives its TTL from login, however much it is used
+    "AUTH_HEADER_PREFIX": "Token",  # `Authorization: Token <token>`, as before knox
+}
+if REST_KNOX["TOKEN_TTL"] <= timedelta(0) or REST_KNOX["TOKEN_LIMIT_PER_USER"] < 1:
+    raise ImproperlyConfigured(
+        "API_TOKEN_TTL_HOURS and API_TOKEN_LIMIT_PER_USER must be at least 1."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that unauthenticated API calls get 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "kotopaikka.access.tokens.TokenAuthentication",  # knox's, hashed tokens
         "kotopaikka.core.api_auth.SessionAuthentication",  # CSRF refusal translated
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

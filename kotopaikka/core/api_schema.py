@@ -15,6 +15,9 @@ platform answers (the bodies are those of `core.api_errors`):
 | 413 `Error` | body over the route's limit | with a body |
 | 415 `Error` | body not in a documented media type | with a body |
 | 429 `Error` | throttled | all |
+
+A view whose answers differ from the table (the password login has no credentials to refuse
+with 401, a body-less logout no field for a 400) lists its own in `error_statuses`.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ class KotopaikkaAutoSchema(AutoSchema):
 
     def error_statuses(self) -> list[str]:
         """The error statuses of this operation (the table in the module docstring)."""
+        declared = getattr(self.view, "error_statuses", None)
+        if declared is not None:
+            return sorted(declared)
         has_body = self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer()
         path_params = "{" in self.path
         query_params = any(p.get("in") == "query" for p in self._get_parameters())

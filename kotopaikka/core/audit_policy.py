@@ -65,7 +65,8 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "access.User": ("password", "last_login"),
     "access.RoleAssignment": (),
     "auth.Group": (),
-    "authtoken.Token": ("key",),
+    # API tokens: who holds one for which device, when made and revoked; never the digest
+    "access.ApiToken": ("digest", "token_key"),
 }
 
 #: many-to-many relations whose changes django-auditlog must also log.
@@ -87,7 +88,6 @@ NOT_AUDITED: dict[str, str] = {
     "axes.AccessLog": "login-throttling log (security log of its own)",
     "django_tasks_database.DBTaskResult": "background task queue; tasks audit what they touch",
     "axes.AccessAttemptExpiration": "login-throttling counters (security log of its own)",
-    "authtoken.TokenProxy": "proxy of authtoken.Token for the admin",
 }
 
 

@@ -7,9 +7,11 @@ is append-only in the database itself (triggers refuse DELETE and TRUNCATE, see
 Instead each test module gets one server (``LiveServer``, the class behind ``live_server``) over
 reference data, demo users and synthetic persons committed once for the module; afterwards the
 rows the module added are deleted again, except audit events, which cannot be (they stay a
-valid chain). Every test here is marked ``django_db`` automatically, so that pytest-django
-creates the test database and wraps the test itself in a transaction (on SQLite, where the server
-shares the test's in-memory connection, that also rolls back what the test's requests wrote).
+valid chain: after each module a signed checkpoint of it is written and the whole chain is
+verified against it, see ``_checkpoint_and_verify``). Every test here is marked ``django_db``
+automatically, so that pytest-django creates the test database and wraps the test itself in a
+transaction (on SQLite, where the server shares the test's in-memory connection, that also rolls
+back what the test's requests wrote).
 
 Skip policy: without ``/usr/bin/chromium`` (or the Playwright package) the browser tests are
 skipped with the reason printed, unless ``KOTOPAIKKA_REQUIRE_BROWSER=1`` (set in CI), in which
@@ -182,8 +184,46 @@ def _seed() -> None:
     seed_synthetic_persons()
 
 
+@pytest.fixture(scope="session")
+def checkpoint_directory(tmp_path_factory) -> Path:
+    """Where the browser suite's audit checkpoints go: one directory for the whole session, so
+    that each module's checkpoint extends the previous module's."""
+    return tmp_path_factory.mktemp("browser-checkpoints")
+
+
+#: verify_audit's report after the newest module, for the terminal summary (CI's log)
+_audit_report: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _audit_report:
+        terminalreporter.section("audit log after the browser tests")
+        for line in _audit_report:
+            terminalreporter.write_line(line)
+
+
+def _checkpoint_and_verify() -> None:
+    """Sign what the module's pages wrote, then verify the whole chain against it, as
+    `verify_audit --min-events 1 --require-checkpoint` does: a broken chain, a tail cut below
+    an earlier module's checkpoint, or no event at all fails the run (an error at the module's
+    teardown). After the last module this is the verification of everything the browser tests
+    wrote (the test database is destroyed after the session)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kotopaikka.audit.checkpoints import write_checkpoint
+
+    write_checkpoint()
+    out = StringIO()
+    call_command("verify_audit", "--min-events", "1", "--require-checkpoint", stdout=out)
+    _audit_report[:] = out.getvalue().splitlines()
+
+
 @pytest.fixture(scope="module")
-def kp_server(require_browser, django_db_setup, django_db_blocker) -> Iterator:
+def kp_server(
+    require_browser, django_db_setup, django_db_blocker, checkpoint_directory
+) -> Iterator:
     """A live Kotopaikka over committed demo data, for one test module.
 
     Database access stays unblocked for the module: pytest-django's blocker is global, and the
@@ -191,12 +231,16 @@ def kp_server(require_browser, django_db_setup, django_db_blocker) -> Iterator:
     module added is deleted again, except audit events, which cannot be deleted.
     """
     from django.db import connection
-    from django.test.utils import modify_settings
+    from django.test.utils import modify_settings, override_settings
     from pytest_django.live_server_helper import LiveServer
 
     address = os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
     host = address.split(":")[0]
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
+    with (
+        django_db_blocker.unblock(),
+        modify_settings(ALLOWED_HOSTS={"append": host}),
+        override_settings(KOTOPAIKKA_AUDIT_CHECKPOINT_DIR=str(checkpoint_directory)),
+    ):
         _assert_test_database(connection)
         before = _snapshot(connection)
         try:
@@ -206,6 +250,7 @@ def kp_server(require_browser, django_db_setup, django_db_blocker) -> Iterator:
                 yield server
             finally:
                 server.stop()
+            _checkpoint_and_verify()
         finally:
             _restore(connection, before)
 
