@@ -218,6 +218,9 @@ class MeasureInput(serializers.Serializer):
     starts_on = BoundedDateField()
     ends_on = BoundedDateField(required=False, allow_null=True, default=None)
     enrolled_on = BoundedDateField(required=False, allow_null=True, default=None)
+    final_test_level = serializers.ChoiceField(
+        choices=[("", ""), *Cefr.choices], required=False, default=""
+    )
 
 
 class PlanInput(serializers.Serializer):

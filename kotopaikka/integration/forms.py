@@ -250,6 +250,11 @@ class MeasureForm(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
     enrolled_on = forms.DateField(label=_("Client enrolled on"), required=False, widget=DateInput())
+    final_test_level = forms.ChoiceField(
+        label=_("Final language test (integration training)"),
+        choices=[("", "–"), *Cefr.choices],
+        required=False,
+    )
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, max_num=30, validate_max=True)

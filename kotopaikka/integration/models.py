@@ -312,6 +312,13 @@ class PlanMeasure(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     enrolled_on = models.DateField(_("client enrolled on"), null=True, blank=True)
+    final_test_level = models.CharField(
+        _("final language test"),
+        max_length=2,
+        choices=Cefr.choices,
+        blank=True,
+        help_text=_("The level reached in the final test of integration training."),
+    )
 
     class Meta:
         ordering = ["starts_on", "id"]

@@ -22,6 +22,7 @@ from kotopaikka.rules.selectors import rule_value
 
 from .deadlines import add_months
 from .models import (
+    Cefr,
     ClientEvent,
     IntegrationClient,
     IntegrationPlan,
@@ -50,6 +51,7 @@ class MeasureData:
     hours: Decimal | None = None
     description: str = ""
     enrolled_on: dt.date | None = None
+    final_test_level: str = ""
 
 
 @dataclass
@@ -94,6 +96,13 @@ def _measure_errors(index: int, m: MeasureData, plan: PlanData, add) -> None:
         add(f"{prefix}.ends_on", _("The end cannot be before the start."))
     if m.starts_on < plan.starts_on or m.starts_on > plan.ends_on:
         add(f"{prefix}.starts_on", _("The measure starts within the plan's period."))
+    if m.final_test_level and m.final_test_level not in Cefr.values:
+        add(
+            f"{prefix}.final_test_level",
+            _("Unknown value %(value)s.") % {"value": m.final_test_level},
+        )
+    elif m.final_test_level and m.service != ServiceKind.INTEGRATION_TRAINING:
+        add(f"{prefix}.final_test_level", _("Only integration training ends with the final test."))
     if m.enrolled_on and m.enrolled_on > timezone.localdate():
         add(f"{prefix}.enrolled_on", _("The date cannot be in the future."))
 
@@ -183,6 +192,7 @@ def plan_save(*, actor: Actor, client_id, data: PlanData) -> IntegrationPlan:
                 starts_on=m.starts_on,
                 ends_on=m.ends_on,
                 enrolled_on=m.enrolled_on,
+                final_test_level=m.final_test_level,
             )
             for m in data.measures
         )

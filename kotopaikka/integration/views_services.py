@@ -93,6 +93,7 @@ def _plan_initial(client: IntegrationClient) -> tuple[dict, list[dict]]:
             "starts_on": m.starts_on,
             "ends_on": m.ends_on,
             "enrolled_on": m.enrolled_on,
+            "final_test_level": m.final_test_level,
         }
         for m in current.measures.all()
     ]

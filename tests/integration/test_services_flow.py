@@ -168,15 +168,33 @@ def test_a_plan_longer_than_the_rules_needs_a_reason_and_versions_keep_the_old(
 
 def test_measures_are_checked_by_row(arrived, helsinki_worker):
     bad = plans.MeasureData(service="juggling", provider="", starts_on=TODAY, hours=Decimal("5000"))
+    orientation_with_test = plans.MeasureData(
+        service=ServiceKind.CIVIC_ORIENTATION, provider="X", starts_on=TODAY, final_test_level="B1"
+    )
     with pytest.raises(ValidationError) as error:
         plans.plan_save(
             actor=helsinki_worker,
             client_id=arrived[0].pk,
-            data=_plan(helsinki_worker, measures=[bad]),
+            data=_plan(helsinki_worker, starts_on=TODAY, measures=[bad, orientation_with_test]),
         )
-    assert {"measures.0.service", "measures.0.provider", "measures.0.hours"} <= set(
-        error.value.message_dict
+    assert {
+        "measures.0.service",
+        "measures.0.provider",
+        "measures.0.hours",
+        "measures.1.final_test_level",
+    } <= set(error.value.message_dict)
+    training = plans.MeasureData(
+        service=ServiceKind.INTEGRATION_TRAINING,
+        provider="Opisto",
+        starts_on=TODAY,
+        final_test_level="A2",
     )
+    plan = plans.plan_save(
+        actor=helsinki_worker,
+        client_id=arrived[0].pk,
+        data=_plan(helsinki_worker, starts_on=TODAY, measures=[training]),
+    )
+    assert plan.measures.get().final_test_level == "A2"
 
 
 def _group_with(helsinki_worker, clients):
