@@ -29,6 +29,7 @@ trap cleanup EXIT
 start=$(date +%s)
 $PY manage.py migrate --no-input -v0
 $PY manage.py load_registry >/dev/null
+$PY manage.py load_rules >/dev/null
 $PY manage.py seed_demo >/dev/null
 $PY manage.py audit_checkpoint 2>/dev/null  # the seeded log, signed; verified after the runs
 $PY manage.py runserver --noreload "127.0.0.1:${PORT}" >"${WORK}/server.log" 2>&1 &

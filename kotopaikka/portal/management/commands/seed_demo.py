@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from kotopaikka.portal.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
 from kotopaikka.portal.demo_integration import seed_integration
 from kotopaikka.portal.demo_placement import seed_placement
+from kotopaikka.rules.loader import load_rules
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                 + ", ".join(f"{n} {name}" for name, n in placement.items())
                 + " (all labelled synthetic)."
             )
+        load_rules()  # the integration data computes its due dates with the dated rules
         integration = seed_integration()
         if integration:
             self.stdout.write(
