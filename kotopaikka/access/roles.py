@@ -83,7 +83,13 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         _CASEWORK
         | _MUNICIPAL_RECEPTION
         | _INTEGRATION_SERVICES
-        | {Op.PERSON_DELETE, Op.PERSON_VIEW_ACCESS_LOG, Op.REPORTS_VIEW, Op.QUEUE_TEAM}
+        | {
+            Op.PERSON_DELETE,
+            Op.PERSON_VIEW_ACCESS_LOG,
+            Op.PERSON_MERGE,
+            Op.REPORTS_VIEW,
+            Op.QUEUE_TEAM,
+        }
     ),
     Role.RECEPTION_CENTRE_WORKER: frozenset(
         _CASEWORK | {Op.CASE_LIST, Op.CASE_VIEW, Op.CASE_CREATE}
@@ -95,7 +101,15 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         {Op.PERSON_LIST_PSEUDONYMISED, Op.REPORTS_VIEW, Op.REGISTRY_VIEW, Op.PLACEMENT_DASHBOARD}
     ),
     Role.SYSTEM_ADMIN: frozenset(
-        {Op.REGISTRY_VIEW, Op.REGISTRY_MANAGE, Op.USERS_MANAGE, Op.AUDIT_VERIFY}
+        {
+            Op.REGISTRY_VIEW,
+            Op.REGISTRY_MANAGE,
+            Op.USERS_MANAGE,
+            Op.AUDIT_VERIFY,
+            # merges by id, without seeing personal data (people.scope.merge_scope_q)
+            Op.PERSON_MERGE,
+            Op.PERSON_UNMERGE,
+        }
     ),
 }
 

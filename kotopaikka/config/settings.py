@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # pg_trgm lookups for the tolerant name search
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
