@@ -374,7 +374,7 @@ def person_unmerge(*, actor: Actor, merge_id) -> Unmerged:
             raise ValidationError(
                 {
                     "merge": [
-                        _("No application restores these rows: %(names)s.")
+                        _("No part of the application restores these rows: %(names)s.")
                         % {"names": ", ".join(unknown)}
                     ]
                 }
