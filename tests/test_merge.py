@@ -401,3 +401,25 @@ def test_the_merge_api_is_in_the_openapi_schema(client_for, helsinki_supervisor)
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     component = schema["components"]["schemas"][body.rsplit("/", 1)[1]]
     assert component["required"] == ["duplicate"]
+
+
+def test_statistics_and_pseudonymised_data_count_a_merged_person_once(
+    kept, duplicate, helsinki_supervisor, analyst
+):
+    from kotopaikka.reporting.selectors import national_summary
+
+    before = national_summary(actor=analyst).total_persons
+    _merge(helsinki_supervisor, kept, duplicate)
+    assert national_summary(actor=analyst).total_persons == before - 1
+    rows = selectors.pseudonymised_person_list(actor=analyst)
+    assert duplicate.pseudonym not in {r.pseudonym for r in rows}
+    assert kept.pseudonym in {r.pseudonym for r in rows}
+
+
+def test_the_detail_page_offers_the_merge_to_supervisors_only(
+    kept, helsinki_supervisor, helsinki_worker, client_for
+):
+    url = reverse("people:detail", kwargs={"person_id": kept.pk})
+    merge = reverse("people:merge", kwargs={"person_id": kept.pk}).encode()
+    assert merge in client_for(helsinki_supervisor).get(url).content
+    assert merge not in client_for(helsinki_worker).get(url).content

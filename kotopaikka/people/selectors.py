@@ -235,20 +235,21 @@ def _name_candidates(scoped: QuerySet[Person], query: list[str]) -> set[uuid.UUI
             for piece in {part[:2], part[-2:]}:
                 own |= Q(name_key__contains=piece)
                 other |= Q(value_key__contains=piece)
-    with transaction.atomic():
-        if postgres:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                    [str(WORD_SIMILARITY)],
-                )
+
+    def candidates() -> set[uuid.UUID]:
         found = set(scoped.filter(own).values_list("pk", flat=True))
-        found |= set(
-            PersonName.objects.filter(other, person__in=scoped.values("pk")).values_list(
-                "person_id", flat=True
-            )
+        others = PersonName.objects.filter(other, person__in=scoped.values("pk"))
+        return found | set(others.values_list("person_id", flat=True))
+
+    if not postgres:  # no transaction: on SQLite it would take the write lock for a read
+        return candidates()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # for this transaction only (set_config's third argument): see WORD_SIMILARITY
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(WORD_SIMILARITY)],
         )
-    return found
+        return candidates()
 
 
 def name_forms(person_ids) -> dict[uuid.UUID, list[list[str]]]:
