@@ -44,3 +44,14 @@ def test_the_demo_has_integration_clients_at_every_stage_and_a_queue_with_overdu
     before = (clients.count(), IntegrationPlan.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (IntegrationClient.objects.count(), IntegrationPlan.objects.count()) == before
+
+
+def test_the_demo_has_a_possible_duplicate_for_the_supervisor():
+    from kotopaikka.people.selectors import possible_duplicates
+    from kotopaikka.portal.demo import _actor
+
+    call_command("seed_demo", stdout=io.StringIO())
+    pairs = possible_duplicates(actor=_actor("supervisor"))
+    names = {(p.first.family_name, p.second.family_name) for p in pairs}
+    assert ("Al-Hassan", "Alhassan") in names
+    assert all("Mahmoud" not in (p.first.given_names, p.second.given_names) for p in pairs)

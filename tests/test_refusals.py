@@ -50,12 +50,17 @@ ROUTES = [
     Route("people:household_link", "post", LINK, "person", W, "keha_handler"),
     Route("people:household_unlink", "post", {}, "person", W, "keha_handler"),
     Route("people:access_log", "get", None, "person", S, "espoo_worker"),
+    Route("people:merge", "get", None, "person", S, "helsinki_worker"),
+    Route("people:merge", "post", {"duplicate": NIL}, "person", S, "helsinki_worker"),
+    Route("people:unmerge", "get", None, "merge", "espoo_admin", "helsinki_supervisor"),
+    Route("people:unmerge", "post", {}, "merge", "espoo_admin", "helsinki_supervisor"),
     Route("api-person-detail", "get", None, "person", W, "analyst"),
     Route("api-person-detail", "patch", {"given_names": "X"}, "person", W, "keha_handler"),
     Route("api-person-detail", "delete", None, "person", S, "helsinki_worker"),
     Route("api-person-household", "post", LINK, "person", W, "keha_handler"),
     Route("api-person-household", "delete", None, "person", W, "keha_handler"),
     Route("api-person-access-log", "get", None, "person", S, "espoo_worker"),
+    Route("api-person-merge", "post", {"duplicate": NIL}, "person", S, "helsinki_worker"),
     Route("placement:case", "get", None, "case", W, "analyst"),
     Route("placement:case_identities", "get", None, "case", W, "analyst"),
     Route("placement:propose", "post", {"municipality": "091"}, "case", OFF, "helsinki_worker"),
@@ -179,7 +184,26 @@ def _transfer(worker):
 
 
 @pytest.fixture
-def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_cache):
+def espoo_admin(make_actor):
+    """A system administrator of Espoo: undoes merges of Espoo's persons only."""
+    from kotopaikka.access.roles import Role
+
+    return make_actor(Role.SYSTEM_ADMIN, "municipality-049", "espoo_admin")
+
+
+def _merge(supervisor, worker, make_person):
+    """A merge of two Helsinki records of one person."""
+    from kotopaikka.people.merging import person_merge
+
+    kept = make_person(worker, given_names="Kaksi", family_name="Kertaa")
+    again = make_person(worker, given_names="Kaksi", family_name="Kerta", identifiers=[])
+    return person_merge(actor=supervisor, survivor_id=kept.pk, merged_id=again.pk)
+
+
+@pytest.fixture
+def world(
+    uusimaa_officer, helsinki_worker, helsinki_supervisor, make_person, make_agreement, clean_cache
+):
     """Helsinki's person, a case proposed to Helsinki, its agreement, a run of Uusimaa."""
     from kotopaikka.access.models import ApiToken
     from kotopaikka.placement.models import PlacementAgreement
@@ -213,6 +237,7 @@ def world(uusimaa_officer, helsinki_worker, make_person, make_agreement, clean_c
             actor=helsinki_worker, name="Dari", language="prs", starts_on=TODAY
         ),
         "token": ApiToken.objects.create(user=helsinki_worker.user, device="laptop")[0],
+        "merge": _merge(helsinki_supervisor, helsinki_worker, make_person),
     }
 
 
@@ -239,6 +264,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"group_id": world["group"].pk}
     if route.ids == "token":
         return {"token_id": world["token"].pk}
+    if route.ids == "merge":
+        return {"merge_id": world["merge"].pk}
     return {"code": "091"}
 
 

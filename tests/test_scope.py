@@ -42,6 +42,9 @@ PERSON_ROUTES = [
     ),
     ("api-person-household", "delete", None),
     ("api-person-access-log", "get", None),
+    ("people:merge", "get", None),
+    ("people:merge", "post", {"duplicate": "00000000-0000-0000-0000-000000000000"}),
+    ("api-person-merge", "post", {"duplicate": "00000000-0000-0000-0000-000000000000"}),
 ]
 #: Routes listing persons (no id): the other municipality's person must not be in them.
 LIST_ROUTES = ["people:list", "people:export", "api-person-list"]
@@ -85,12 +88,16 @@ def roles_for_routes(helsinki_worker, espoo_worker, helsinki_supervisor, espoo_s
             "people:access_log": helsinki_supervisor,
             "api-person-detail:delete": helsinki_supervisor,
             "api-person-access-log": helsinki_supervisor,
+            "people:merge": helsinki_supervisor,
+            "api-person-merge": helsinki_supervisor,
         },
         "other": {
             "people:delete": espoo_supervisor,
             "people:access_log": espoo_supervisor,
             "api-person-detail:delete": espoo_supervisor,
             "api-person-access-log": espoo_supervisor,
+            "people:merge": espoo_supervisor,
+            "api-person-merge": espoo_supervisor,
         },
         "default_owner": helsinki_worker,
         "default_other": espoo_worker,

@@ -86,6 +86,7 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         | {
             Op.PERSON_DELETE,
             Op.PERSON_VIEW_ACCESS_LOG,
+            Op.PERSON_MERGE,
             Op.REPORTS_VIEW,
             Op.QUEUE_TEAM,
             Op.RETENTION_MANAGE,
@@ -101,7 +102,15 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         {Op.PERSON_LIST_PSEUDONYMISED, Op.REPORTS_VIEW, Op.REGISTRY_VIEW, Op.PLACEMENT_DASHBOARD}
     ),
     Role.SYSTEM_ADMIN: frozenset(
-        {Op.REGISTRY_VIEW, Op.REGISTRY_MANAGE, Op.USERS_MANAGE, Op.AUDIT_VERIFY}
+        {
+            Op.REGISTRY_VIEW,
+            Op.REGISTRY_MANAGE,
+            Op.USERS_MANAGE,
+            Op.AUDIT_VERIFY,
+            # merges by id, without seeing personal data (people.scope.merge_scope_q)
+            Op.PERSON_MERGE,
+            Op.PERSON_UNMERGE,
+        }
     ),
 }
 

@@ -28,6 +28,11 @@ urlpatterns = [
         name="api-person-household",
     ),
     path(
+        "persons/<uuid:person_id>/merge/",
+        people.PersonMergeApi.as_view(),
+        name="api-person-merge",
+    ),
+    path(
         "persons/<uuid:person_id>/access-log/",
         people.PersonAccessLogApi.as_view(),
         name="api-person-access-log",

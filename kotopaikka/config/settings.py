@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # pg_trgm lookups for the tolerant name search
     "rest_framework",
     "knox",
     "drf_spectacular",

@@ -24,6 +24,7 @@ PERSONAL: frozenset[str] = frozenset(
         "people.Household",
         "people.HouseholdMember",
         "people.PersonEvent",
+        "people.PersonMerge",
         "integration.IntegrationClient",
         "integration.ClientEvent",
         "integration.ClientHealth",

@@ -24,6 +24,8 @@ class Op(StrEnum):
     PERSON_DELETE = "person.delete"
     PERSON_VIEW_ACCESS_LOG = "person.view_access_log"
     PERSON_LIST_PSEUDONYMISED = "person.list_pseudonymised"
+    PERSON_MERGE = "person.merge"
+    PERSON_UNMERGE = "person.unmerge"
     REPORTS_VIEW = "reports.view"
     REGISTRY_VIEW = "registry.view"
     REGISTRY_MANAGE = "registry.manage"

@@ -268,3 +268,49 @@ def client_health_update(
             fields=["functional_capacity", "health_notes"],
         )
     return health
+
+
+def client_person_repoint(
+    *, actor: Actor, from_person_id, to_person_id, moved: dict | None = None
+) -> dict:
+    """Integration's merge handler (`people.merging`, registered in
+    `IntegrationConfig.ready`): the client record of `from_person_id`, if any, becomes
+    `to_person_id`'s, with everything recorded on it (assessments, plans, attendance).
+
+    A person has one client record: when both persons have one, the merge is refused (two
+    records of services cannot be joined automatically). Undoing a merge passes what this
+    returned then, and that record moves back. Runs in the merge's transaction, audited
+    naming both persons.
+    """
+    from kotopaikka.people.merging import PersonMergeRefused
+
+    if moved is None:
+        client = IntegrationClient.objects.filter(person_id=from_person_id).first()
+        if client is not None and IntegrationClient.objects.filter(person_id=to_person_id).exists():
+            raise PersonMergeRefused(
+                [
+                    _(
+                        "Both records are integration clients, each with a client record of "
+                        "its own, and two client records cannot be merged. Ask the system "
+                        "administrator for help."
+                    )
+                ]
+            )
+    else:
+        client = IntegrationClient.objects.filter(
+            pk=moved.get("client"), person_id=from_person_id
+        ).first()
+    if client is None:
+        return {}
+    IntegrationClient.objects.filter(pk=client.pk).update(person_id=to_person_id)
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type=OBJECT_TYPE,
+        object_id=client.pk,
+        person_id=to_person_id,
+        subject_ids=[from_person_id, to_person_id],
+        fields=["person"],
+        detail={"reason": "person_merge" if moved is None else "person_unmerge"},
+    )
+    return {"client": str(client.pk)}

@@ -11,7 +11,7 @@ from kotopaikka.access.roles import PersonView
 from kotopaikka.core.api import ActorAPIView
 from kotopaikka.core.api_fields import OFFSET_MAX, BoundedDateField, ClosedSerializer, code_list
 
-from . import selectors, services
+from . import merging, selectors, services
 from .models import HouseholdMember, Person, PersonLanguage
 
 
@@ -163,7 +163,19 @@ class PersonListParamsSerializer(serializers.Serializer):
         required=False,
         default="",
         allow_blank=True,
-        help_text="Name, or an exact identifier",
+        help_text=(
+            "Words of a name, tolerant of transliteration (Mohammed Al-Hassan finds Muhammad "
+            "Alhassan, also through other forms of the name; best matches first), an exact "
+            "identifier, or a date of birth (2001-02-03 or 3.2.2001); a person must match "
+            "every kind given."
+        ),
+    )
+    date_of_birth = BoundedDateField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="Born on this day (persons whose date is known only to the month or year "
+        "match a day in it).",
     )
     limit = serializers.IntegerField(min_value=1, max_value=500, default=50)
     offset = serializers.IntegerField(min_value=0, max_value=OFFSET_MAX, default=0)
@@ -263,6 +275,62 @@ class PersonAccessLogApi(ActorAPIView):
     def get(self, request, person_id):
         _person, events = selectors.person_access_log(actor=self.actor, person_id=person_id)
         return Response(AccessLogEventSerializer(events, many=True).data)
+
+
+class MergeInputSerializer(serializers.Serializer):
+    duplicate = serializers.UUIDField(
+        help_text="The record merged into the one in the path (kept as a tombstone)."
+    )
+
+
+class MergeSerializer(serializers.Serializer):
+    """A merge of a duplicate record into the record kept: ids and counts, no personal data."""
+
+    id = serializers.UUIDField()
+    survivor = serializers.UUIDField(source="survivor_id", help_text="The record kept.")
+    merged = serializers.UUIDField(
+        source="merged_id", help_text="The record merged into it (now a tombstone)."
+    )
+    merged_at = serializers.DateTimeField()
+    merged_by = serializers.CharField()
+    moved = serializers.SerializerMethodField(
+        help_text="How many rows of each kind moved to the record kept."
+    )
+
+    def get_moved(self, merge) -> dict[str, int]:
+        return merging.counts(merge.moves)
+
+
+class PersonMergeApi(ActorAPIView):
+    @extend_schema(
+        operation_id="persons_merge",
+        summary="Merge a duplicate record into this one",
+        description=(
+            "Moves every history entry and link of the `duplicate` record into the record in "
+            "the path, which is kept: the duplicate's name becomes one of its other names; "
+            "identifiers, languages, nationalities, household membership, timeline, "
+            "placement case membership and move notices move; the integration client record "
+            "moves if only the duplicate has one. The duplicate is kept as a tombstone "
+            "marked merged (a 404 from then on), so audit events naming it still resolve. "
+            "One transaction, one audit event naming both persons. Municipal supervisors "
+            "merge persons of their municipality; system administrators of KEHA or the "
+            "ministry any two records (by id). A system administrator can undo the merge. "
+            "409 `merge_refused` with `reasons` when the records conflict (both are "
+            "integration clients, both members of a placement case, different identifiers "
+            "of one kind, two households)."
+        ),
+        request=MergeInputSerializer,
+        responses={200: MergeSerializer},
+    )
+    def post(self, request, person_id):
+        serializer = MergeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        merge = merging.person_merge(
+            actor=self.actor,
+            survivor_id=person_id,
+            merged_id=serializer.validated_data["duplicate"],
+        )
+        return Response(MergeSerializer(merge).data)
 
 
 class PseudonymisedRowSerializer(serializers.Serializer):

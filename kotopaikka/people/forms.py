@@ -124,3 +124,28 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
 class HouseholdLinkForm(forms.Form):
     relative = forms.UUIDField(label=_("Family member"))
     relation = forms.ChoiceField(label=_("Relation"), choices=HouseholdMember.Relation.choices)
+
+
+class PersonSearchForm(forms.Form):
+    """The person list's search: words of a name, an identifier or a date, and a date of
+    birth of its own (the page's date picker)."""
+
+    q = forms.CharField(label=_("Search by name, identifier or date of birth"), required=False)
+    dob = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            data = data.copy()
+            data["q"] = data.get("q", "")[:100]
+        super().__init__(data, **kwargs)
+
+    def criteria(self) -> dict:
+        """The selector's search arguments; a date of birth that is not one is left out (its
+        error shows beside the field)."""
+        q = self.data.get("q", "") if self.is_bound else ""
+        dob = self.cleaned_data.get("dob") if self.is_valid() else None
+        return {"search": q, "date_of_birth": dob}
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.UUIDField(label=_("The record to merge into this one"))

@@ -16,7 +16,11 @@ from django.utils.translation import pgettext_lazy
 from kotopaikka.core import crypto
 from kotopaikka.registry.models import Municipality, Organisation
 
+from . import names
 from .identifiers import IdentifierKind
+
+#: The longest name key stored (a key is never longer than the names it is made of).
+NAME_KEY_LENGTH = 500
 
 
 class PersonQuerySet(models.QuerySet):
@@ -82,6 +86,26 @@ class Person(models.Model):
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Made-up demo data, not a real person.")
     )
+    name_key = models.CharField(
+        _("name key"),
+        max_length=NAME_KEY_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The name normalised for tolerant search (people.names)."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+        help_text=_(
+            "Set when this record was merged into another (it is kept so that the audit "
+            "events naming it still resolve; nobody sees it in lists or searches)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -95,6 +119,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name}, {self.given_names}"
+
+    def save(self, *args, **kwargs):
+        """Keep the name key in step with the names, whoever saves (the services, the demo)."""
+        self.name_key = names.normalise(f"{self.given_names} {self.family_name}")[:NAME_KEY_LENGTH]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_names", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def pseudonym(self) -> str:
@@ -113,10 +145,24 @@ class PersonName(models.Model):
         _("script"), max_length=4, blank=True, help_text=_("ISO 15924 code, e.g. Arab, Cyrl.")
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    value_key = models.CharField(
+        _("name key"), max_length=NAME_KEY_LENGTH, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("other name")
         verbose_name_plural = _("other names")
+
+    @staticmethod
+    def key_for(value: str) -> str:
+        return names.normalise(value)[:NAME_KEY_LENGTH]
+
+    def save(self, *args, **kwargs):
+        self.value_key = self.key_for(self.value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "value" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "value_key"}
+        super().save(*args, **kwargs)
 
 
 class PersonIdentifier(models.Model):
@@ -229,6 +275,9 @@ class PersonEvent(models.Model):
         HOUSEHOLD_JOINED = "household_joined", _("joined a household")
         HOUSEHOLD_LEFT = "household_left", _("left a household")
         MUNICIPALITY_CHANGED = "municipality_changed", _("case moved to a municipality")
+        MERGED = "merged", _("a duplicate record merged into this one")
+        MERGED_INTO = "merged_into", _("merged into another record")
+        UNMERGED = "unmerged", _("merge of duplicate records undone")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
@@ -247,3 +296,55 @@ class PersonEvent(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
+
+
+class PersonMerge(models.Model):
+    """One merge of a duplicate record (`merged`) into the record kept (`survivor`), with the
+    record of everything that moved (`moves`), so that a system administrator can undo it
+    (`people.merging.person_unmerge`). The merged record is kept as a tombstone
+    (`Person.merged_into`), never deleted: audit events naming it still resolve.
+
+    `moves` holds ids only, never names or values: per kind of row the ids that moved to the
+    survivor, the other name made from the merged record's name, the household membership,
+    and what each other app's merge handler moved (`people.merging.register_merge_handler`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survivor = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="merges_kept", verbose_name=_("kept")
+    )
+    merged = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="merges_absorbed", verbose_name=_("merged")
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    merged_by = models.CharField(_("merged by"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    moves = models.JSONField(_("what moved"), default=dict)
+    unmerged_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    unmerged_by = models.CharField(_("undone by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(unmerged_at__isnull=True),
+                name="one_standing_merge_per_record",
+            )
+        ]
+        verbose_name = _("merge of duplicate records")
+        verbose_name_plural = _("merges of duplicate records")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} -> {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.unmerged_at is not None

@@ -78,7 +78,9 @@ class DuplicatePersonWarning(ConflictError):
     conflict_code = "possible_duplicate"
 
     def __init__(self, matches: list[DuplicateMatch]):
-        super().__init__(_("A person with the same name and date of birth may already exist."))
+        super().__init__(
+            _("A person with a similar name and the same date of birth may already exist.")
+        )
         self.matches = matches
 
     def payload(self) -> dict:
@@ -204,7 +206,9 @@ def _write_children(person: Person, clean: _Clean, changed: set[str]) -> None:
     if "other_names" in changed:
         person.other_names.all().delete()
         PersonName.objects.bulk_create(
-            PersonName(person=person, value=value, script=script)
+            PersonName(
+                person=person, value=value, script=script, value_key=PersonName.key_for(value)
+            )
             for value, script in clean.data.other_names
         )
 
@@ -279,6 +283,7 @@ def _check_new(actor: Actor, data: PersonData, confirm_possible_duplicate: bool)
             given_names=clean.data.given_names,
             family_name=clean.data.family_name,
             date_of_birth=clean.data.date_of_birth,
+            other_names=[value for value, _script in clean.data.other_names],
         )
         if matches:
             raise DuplicatePersonWarning(matches)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,29 +18,36 @@ from kotopaikka.access.roles import Op, PersonView, Role
 from kotopaikka.core.decorators import requires
 from kotopaikka.registry.models import Organisation
 
-from . import selectors, services
-from .forms import HouseholdLinkForm, PersonForm
+from . import merging, selectors, services
+from .forms import HouseholdLinkForm, MergeForm, PersonForm, PersonSearchForm
 
 PAGE_SIZE = 25
 
 
 @requires(Op.PERSON_LIST)
 def person_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")[:100]
+    form = PersonSearchForm(request.GET)
+    criteria = form.criteria()
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
     page = selectors.person_list(
-        actor=request.actor, search=search, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+        actor=request.actor, **criteria, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
     )
     paginator = Paginator(range(page.total), PAGE_SIZE)
+    query = urlencode(
+        {k: v for k, v in (("q", criteria["search"]), ("dob", form.data.get("dob", ""))) if v}
+    )
     context = {
         "persons": page.persons,
         "total": page.total,
-        "q": search,
+        "q": criteria["search"],
+        "form": form,
+        "query": query,
         "page_obj": paginator.get_page(page_number),
         "can_create": can(request.actor, Op.PERSON_CREATE),
+        "can_merge": can(request.actor, Op.PERSON_MERGE),
     }
     if request.GET.get("picker"):  # the household form's search: radio buttons to choose from
         template = "people/_person_picker.html"
@@ -72,6 +80,10 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 @requires(Op.PERSON_VIEW)
 def person_detail(request: HttpRequest, person_id) -> HttpResponse:
+    survivor = selectors.merged_record_survivor(actor=request.actor, person_id=person_id)
+    if survivor is not None:  # an old address of a record merged into another
+        messages.info(request, _("That record was merged into this one."))
+        return redirect("people:detail", person_id=survivor)
     person = selectors.person_get(actor=request.actor, person_id=person_id)
     full = request.actor.person_view is PersonView.FULL
     context = {
@@ -80,6 +92,7 @@ def person_detail(request: HttpRequest, person_id) -> HttpResponse:
         "can_edit": full and can(request.actor, Op.PERSON_UPDATE),
         "can_delete": can(request.actor, Op.PERSON_DELETE),
         "can_view_access_log": can(request.actor, Op.PERSON_VIEW_ACCESS_LOG),
+        "can_merge": full and can(request.actor, Op.PERSON_MERGE),
         "household_form": HouseholdLinkForm(),
     }
     return render(request, "people/person_detail.html", context)
@@ -180,11 +193,13 @@ def person_access_log(request: HttpRequest, person_id) -> HttpResponse:
         org.code: org.name
         for org in Organisation.objects.filter(code__in={e.organisation_code for e in events})
     }
+    merged = set(selectors.merged_ids(person.pk))
     rows = [
         {
             "event": e,
             "organisation": organisations.get(e.organisation_code, e.organisation_code),
             "role": Role(e.role).label if e.role in Role.values else e.role,
+            "merged_record": e.person_id in merged,
         }
         for e in events
     ]
@@ -195,3 +210,102 @@ def person_access_log(request: HttpRequest, person_id) -> HttpResponse:
 def pseudonymised_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.pseudonymised_person_list(actor=request.actor)
     return render(request, "people/pseudonymised_list.html", {"rows": rows})
+
+
+@requires(Op.PERSON_MERGE)
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The supervisor's list of records that may be one person."""
+    pairs = selectors.possible_duplicates(actor=request.actor)
+    return render(request, "people/duplicates.html", {"pairs": pairs})
+
+
+def _merge_choice(request: HttpRequest, person_id) -> HttpResponse:
+    """Choose the record to merge into this one: its possible duplicates, or a search."""
+    person = selectors.person_get(actor=request.actor, person_id=person_id, purpose="merge")
+    pairs = selectors.possible_duplicates(actor=request.actor, person_id=person.pk)
+    candidates = [p.second if p.first.pk == person.pk else p.first for p in pairs]
+    search = request.GET.get("q", "")[:100]
+    found = []
+    if search.strip():
+        page = selectors.person_list(actor=request.actor, search=search, limit=PAGE_SIZE)
+        found = [p for p in page.persons if p.pk != person.pk]
+    context = {"person": person, "candidates": candidates, "found": found, "q": search}
+    return render(request, "people/merge_choose.html", context)
+
+
+def _merge_confirm(request, person_id, duplicate_id, *, problems=(), status=200):
+    preview = selectors.merge_preview(
+        actor=request.actor, survivor_id=person_id, merged_id=duplicate_id
+    )
+    context = {
+        "preview": preview,
+        "problems": [*preview.problems, *problems],
+        "same": preview.survivor.pk == preview.merged.pk,
+    }
+    return render(request, "people/merge_confirm.html", context, status=status)
+
+
+@requires(Op.PERSON_MERGE)
+def merge(request: HttpRequest, person_id) -> HttpResponse:
+    """Merge another record into this one (municipal supervisors): choose, compare, confirm."""
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        if not form.is_valid():
+            # the kept record is checked first, so that another municipality's gets its 404
+            selectors.person_get(actor=request.actor, person_id=person_id, purpose="merge")
+            messages.error(request, _("Choose the record to merge into this one."))
+            return redirect("people:merge", person_id=person_id)
+        duplicate = form.cleaned_data["duplicate"]
+        try:
+            merging.person_merge(actor=request.actor, survivor_id=person_id, merged_id=duplicate)
+        except merging.PersonMergeRefused as refused:
+            return _merge_confirm(
+                request, person_id, duplicate, problems=refused.messages, status=409
+            )
+        except ValidationError as error:
+            return _merge_confirm(
+                request, person_id, duplicate, problems=error.messages, status=400
+            )
+        messages.success(request, _("The records were merged."))
+        return redirect("people:detail", person_id=person_id)
+    duplicate = request.GET.get("duplicate", "")
+    if not duplicate:
+        return _merge_choice(request, person_id)
+    return _merge_confirm(request, person_id, duplicate)
+
+
+@requires(Op.PERSON_UNMERGE)
+def merges(request: HttpRequest) -> HttpResponse:
+    """The system administrator's list of merges (ids and counts, no names)."""
+    rows = [
+        {"merge": m, "counts": merging.counts(m.moves)}
+        for m in merging.merge_list(actor=request.actor)
+    ]
+    return render(request, "people/merges.html", {"rows": rows})
+
+
+@requires(Op.PERSON_UNMERGE)
+def unmerge(request: HttpRequest, merge_id) -> HttpResponse:
+    """Undo a merge (system administrators): confirm, then restore."""
+    if request.method == "POST":
+        try:
+            result = merging.person_unmerge(actor=request.actor, merge_id=merge_id)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("people:unmerge", merge_id=merge_id)
+        if result.missing:
+            messages.warning(
+                request,
+                _(
+                    "The merge was undone. Some rows had changed on the kept record since the "
+                    "merge and stay there: %(kinds)s."
+                )
+                % {"kinds": ", ".join(sorted(result.missing))},
+            )
+        else:
+            messages.success(request, _("The merge was undone."))
+        return redirect("people:merges")
+    merge_row = merging.merge_get(actor=request.actor, merge_id=merge_id)
+    context = {"merge": merge_row, "counts": merging.counts(merge_row.moves)}
+    return render(request, "people/unmerge.html", context)

@@ -1000,3 +1000,61 @@ def _confirm_move(actor: Actor, case: PlacementCase, notice: MoveNotice) -> Self
         detail={"case": str(case.pk), "exceeded": exceeded},
     )
     return move
+
+
+# --- merge of duplicate person records -------------------------------------------------------
+
+
+def persons_repoint(
+    *, actor: Actor, from_person_id, to_person_id, moved: dict | None = None
+) -> dict:
+    """Placement's merge handler (`people.merging`, registered in `PlacementConfig.ready`):
+    the case membership and the move notices of `from_person_id` now name `to_person_id`.
+
+    With `moved=None` (a merge) every such row moves; a person is a member of one case only,
+    so the merge is refused when both are. Undoing a merge passes what this returned then,
+    and exactly those rows move back. Runs in the merge's transaction; each case whose
+    member changed gets an audit event naming both persons.
+    """
+    from kotopaikka.people.merging import PersonMergeRefused
+
+    if moved is None:
+        members = list(
+            CaseMember.objects.filter(person_id=from_person_id).values_list("pk", flat=True)
+        )
+        if members and CaseMember.objects.filter(person_id=to_person_id).exists():
+            raise PersonMergeRefused(
+                [
+                    _(
+                        "Both records are members of a placement case. Resolve the cases with "
+                        "the regional authority before merging the records."
+                    )
+                ]
+            )
+        notices = [
+            str(pk)
+            for pk in MoveNotice.objects.filter(person_id=from_person_id).values_list(
+                "pk", flat=True
+            )
+        ]
+    else:
+        members = list(moved.get("case_members", []))
+        notices = list(moved.get("move_notices", []))
+    rows = CaseMember.objects.filter(pk__in=members, person_id=from_person_id)
+    cases = sorted(set(rows.values_list("case_id", flat=True)), key=str)
+    rows.update(person_id=to_person_id)
+    MoveNotice.objects.filter(pk__in=notices, person_id=from_person_id).update(
+        person_id=to_person_id
+    )
+    for case_id in cases:
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type=CASE,
+            object_id=case_id,
+            person_id=to_person_id,
+            subject_ids=[from_person_id, to_person_id],
+            fields=["members.person"],
+            detail={"reason": "person_merge" if moved is None else "person_unmerge"},
+        )
+    return {"case_members": members, "move_notices": notices}

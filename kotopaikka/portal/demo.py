@@ -66,7 +66,7 @@ DEMO_USERS = [
         "Esihenkilö",
         Role.MUNICIPAL_SUPERVISOR,
         "municipality-091",
-        "municipal supervisor in Helsinki: clients, deletions, who-viewed log",
+        "municipal supervisor in Helsinki: clients, deletions, who-viewed log, possible duplicates and merging them",
     ),
     DemoUser(
         "reception",
@@ -98,7 +98,7 @@ DEMO_USERS = [
         "Ylläpitäjä",
         Role.SYSTEM_ADMIN,
         "keha",
-        "system administrator: reference data, users and roles, audit verification",
+        "system administrator: reference data, users and roles, audit verification, undoing merges",
         is_staff=True,
     ),
 ]
@@ -240,3 +240,43 @@ def seed_synthetic_persons(seed: int = 2026) -> int:
                         actor=actor, person_id=head.pk, relative_id=person.pk, relation=relation
                     )
     return created
+
+
+#: One man registered twice in Helsinki with his name spelt two ways (and a second spelling
+#: of another's name that is a different person): what the supervisor's list of possible
+#: duplicates finds and what a merge joins. All synthetic.
+DUPLICATE_PAIR = (
+    ("Mohammed", "Al-Hassan", [("hetu", None), ("unhcr", "147-23C40001")], "محمد الحسن"),
+    ("Muhammad", "Alhassan", [("migri", "90000101")], ""),
+    ("Mahmoud", "Al-Hassan", [("unhcr", "147-23C40002")], ""),  # not a duplicate
+)
+
+
+def seed_duplicates(seed: int = 2026) -> int:
+    """Seed the possible duplicate for the supervisor (idempotent: once)."""
+    if Person.objects.filter(is_synthetic=True, family_name="Alhassan").exists():
+        return 0
+    rng = random.Random(seed)
+    birth = dt.date(1988, 3, 14)
+    actor = _actor("helsinki")
+    with command_context("cli"):
+        for given, family, identifiers, other_name in DUPLICATE_PAIR:
+            person_create(
+                actor=actor,
+                data=PersonData(
+                    given_names=given,
+                    family_name=family,
+                    date_of_birth=birth,
+                    sex="male",
+                    identifiers=[
+                        (kind, value or temporary_hetu(birth, rng, set()))
+                        for kind, value in identifiers
+                    ],
+                    nationalities=["SYR"],
+                    languages=[("ara", "native")],
+                    other_names=[(other_name, "Arab")] if other_name else [],
+                ),
+                confirm_possible_duplicate=True,
+                is_synthetic=True,
+            )
+    return len(DUPLICATE_PAIR)

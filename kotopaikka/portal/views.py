@@ -120,6 +120,18 @@ def _tasks(actor) -> list[Task]:
             "people:create",
         ),
         (
+            (Op.PERSON_MERGE, Op.PERSON_LIST),
+            gettext_lazy("Possible duplicates"),
+            gettext_lazy("Records that may be one person: compare them and merge."),
+            "people:duplicates",
+        ),
+        (
+            Op.PERSON_UNMERGE,
+            gettext_lazy("Merges of duplicate records"),
+            gettext_lazy("Every merge of person records, and undoing one made in error."),
+            "people:merges",
+        ),
+        (
             Op.REPORTS_VIEW,
             gettext_lazy("Statistics"),
             gettext_lazy("National and regional figures, without personal data."),
@@ -156,7 +168,11 @@ def _tasks(actor) -> list[Task]:
             "audit_verify",
         ),
     ]
-    return [Task(str(t), str(d), reverse(url)) for op, t, d, url in candidates if can(actor, op)]
+    return [
+        Task(str(t), str(d), reverse(url))
+        for ops, t, d, url in candidates
+        if all(can(actor, op) for op in (ops if isinstance(ops, tuple) else (ops,)))
+    ]
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -35,13 +35,14 @@ class NationalSummary:
 
 def national_summary(*, actor: Actor) -> NationalSummary:
     require(actor, Op.REPORTS_VIEW)
+    persons = Person.objects.filter(merged_into__isnull=True)  # a merged record counts once
     counts = dict(
-        Person.objects.filter(municipality__isnull=False)
+        persons.filter(municipality__isnull=False)
         .values_list("municipality__region")
         .annotate(n=Count("pk"))
         .values_list("municipality__region", "n")
     )
-    total = Person.objects.count()
+    total = persons.count()
     placed = sum(counts.values())
     return NationalSummary(
         total_persons=total,

@@ -2,7 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from kotopaikka.portal.demo import DEMO_PASSWORD, ensure_demo_users, seed_synthetic_persons
+from kotopaikka.portal.demo import (
+    DEMO_PASSWORD,
+    ensure_demo_users,
+    seed_duplicates,
+    seed_synthetic_persons,
+)
 from kotopaikka.portal.demo_integration import seed_integration
 from kotopaikka.portal.demo_placement import seed_placement
 from kotopaikka.rules.loader import load_rules
@@ -13,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = ensure_demo_users()
-        created = seed_synthetic_persons()
+        created = seed_synthetic_persons() + seed_duplicates()
         self.stdout.write(f"Synthetic persons created: {created} (all labelled synthetic).")
         placement = seed_placement()
         if placement:
