@@ -102,7 +102,7 @@ def test_officer_and_municipality_walk_the_whole_placement_path(browser, kp_serv
     officer.goto(f"/placement/cases/{accepted.case_id}/")
     _submit(officer, "form[action*='/decision/']")
     worker.goto(f"/placement/cases/{accepted.case_id}/")
-    worker.locator("form[action*='/arrival/'] input[type=date]").fill(TODAY.isoformat())
+    worker.locator("form[action*='/arrival/'] input[name$=arrived_on]").fill(TODAY.isoformat())
     _submit(worker, "form[action*='/arrival/']")
     assert PlacementCase.objects.get(pk=accepted.case_id).status == PlacementCase.Status.ARRIVED
 
