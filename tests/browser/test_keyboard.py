@@ -162,9 +162,11 @@ def test_a_failed_person_form_focuses_the_summary_whose_links_lead_to_the_fields
         assert page.locator(f"#{ref}").count() == 1, f"aria-describedby names no element {ref}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def waiting_case(kp_server, django_db_blocker):
-    """One case waiting in Uusimaa and places in Helsinki, for an optimiser run."""
+    """One case waiting in Uusimaa and places in Helsinki, for an optimiser run: committed for
+    the module (outside a test's transaction, which the server's own connection would not see
+    on PostgreSQL) and deleted with the module's other rows (conftest.kp_server)."""
     from kotopaikka.placement import services as placement
     from kotopaikka.portal.demo import _actor
 
