@@ -84,10 +84,26 @@ _RUN_AXE = r"""async ([tags, skipMain]) => {
       });
     }
   }
-  const own = dangling.length ? [{
+  // Ours too (WCAG 1.4.10 with 2.1.1): a table scrolls sideways only inside its own wrapper,
+  // which the keyboard can focus (to scroll it) and which is named (a labelled region).
+  const unwrapped = [];
+  for (const table of document.querySelectorAll("table.kp-table")) {
+    if (skipMain && inMain(table)) continue;
+    const wrap = table.closest(".kp-table-wrap");
+    const named = wrap && (wrap.getAttribute("aria-label")
+      || (wrap.getAttribute("aria-labelledby") || "").split(/\s+/).some(id => document.getElementById(id)));
+    if (!wrap || wrap.getAttribute("tabindex") !== "0" || wrap.getAttribute("role") !== "region" || !named) {
+      unwrapped.push({target: "table.kp-table", html: table.outerHTML.slice(0, 240),
+        summary: "not inside a focusable, labelled .kp-table-wrap region", in_main: inMain(table)});
+    }
+  }
+  const own = (dangling.length ? [{
     id: "kotopaikka-idref-exists", impact: "serious",
     help: "ARIA attributes must refer to elements that exist", nodes: dangling,
-  }] : [];
+  }] : []).concat(unwrapped.length ? [{
+    id: "kotopaikka-table-wrapper", impact: "serious",
+    help: "Tables must scroll inside a focusable, labelled wrapper", nodes: unwrapped,
+  }] : []);
   return own.concat(result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({
