@@ -1,32 +1,40 @@
-"""Admin for users and their roles. Role grants are change-logged (django-auditlog)."""
+"""Admin for users and their roles. Role grants are change-logged (django-auditlog).
+
+Plain controls only (see kotopaikka.core.admin): the role inline is stacked, so that each of its
+controls has a label, and no searchable or two-list selectors are used.
+"""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+
+from kotopaikka.core.admin import AccessibleAdmin
 
 from .models import ApiToken, RoleAssignment, User
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(AccessibleAdmin, admin.StackedInline):
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccessibleAdmin, DjangoUserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff"]
+    filter_horizontal = ()
+    readonly_fields = ["last_login", "date_joined"]  # set by the system, not by hand
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["user", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
-    autocomplete_fields = ["user", "organisation"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AccessibleAdmin, admin.ModelAdmin):
     """Who holds an API token for which device, until when; an administrator can revoke one
     (delete) but never sees the token: only its digest is stored, and not shown either."""
 
@@ -41,3 +49,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    filter_horizontal = ()

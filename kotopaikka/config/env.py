@@ -49,6 +49,8 @@ SCHEMA: dict[str, tuple[type, object]] = {
     "DEMO_MODE": (bool, False),  # show the "synthetic data" banner on every page
     "EMAIL_URL": (str, "consolemail://"),  # e.g. smtp+tls://user:password@smtp.example.fi:587
     "DEFAULT_FROM_EMAIL": (str, "kotopaikka@localhost"),
+    # Feedback address of the accessibility statement (required by `check --deploy` in production)
+    "ACCESSIBILITY_FEEDBACK_EMAIL": (str, ""),
 }
 
 env = environ.Env(**SCHEMA)  # type: ignore[arg-type]

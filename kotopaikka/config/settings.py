@@ -363,6 +363,12 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+# The accessibility statement's feedback channel (Act 306/2019): where users report
+# accessibility problems and ask for inaccessible content. `check --deploy` fails without it in
+# production (portal.checks); other modes show a reserved example address.
+ACCESSIBILITY_FEEDBACK_EMAIL = env("ACCESSIBILITY_FEEDBACK_EMAIL") or (
+    "" if ENVIRONMENT == "production" else "saavutettavuus@kotopaikka.example"
+)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -22,6 +22,7 @@ urlpatterns = [
     path("role/", portal.switch_role, name="switch_role"),
     path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
     path("health/", portal.health, name="health"),
+    path("accessibility/", portal.accessibility_statement, name="accessibility_statement"),
     path(
         "favicon.ico",
         login_not_required(

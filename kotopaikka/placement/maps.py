@@ -5,18 +5,95 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kotopaikka.registry.loader import DATA_DIR
+from kotopaikka.registry.models import Municipality
 
 WIDTH, HEIGHT = 360, 640
 LAT0 = 64.5  # centre latitude for the projection's x scale
-#: free share of persons' places → colour (light to dark blue); grey without an agreement
-SCALE = [(0.0, "#b01038"), (0.1, "#f5a3c7"), (0.3, "#cce8ff"), (0.6, "#6fa8dc"), (1.01, "#0000bf")]
-NO_AGREEMENT = "#dedfe1"
+
+
+@dataclass(frozen=True)
+class MapClass:
+    """One class of the map: a fill colour with at least 3:1 contrast against the white page
+    (WCAG 1.4.11) and a white pattern over it, so that classes differ by more than colour
+    (WCAG 1.4.1; the classes' colours are not all 3:1 from each other). One class is solid."""
+
+    key: str
+    colour: str
+    pattern: str  # SVG drawn in white over the colour in a 4 x 4 tile, "" for a solid fill
+    label: object  # lazy translation
+
+    def fill(self) -> str:
+        return f"url(#kp-map-{self.key})" if self.pattern else self.colour
+
+
+_WHITE = 'stroke="#ffffff" stroke-width="0.9" fill="none"'
+#: Contrast against white: grey 4.5, red 7.1, orange 6.1, teal 5.5, blue 5.7, dark blue 12.0.
+NO_AGREEMENT = MapClass("none", "#767676", "", gettext_lazy("no agreement"))
+CLASSES = [
+    # (upper limit of the free share, class), lowest first
+    (
+        0.0,
+        MapClass(
+            "full",
+            "#b01038",
+            f'<path d="M0,0 L4,4 M4,0 L0,4" {_WHITE}/>',
+            gettext_lazy("full or over"),
+        ),
+    ),
+    (
+        0.1,
+        MapClass(
+            "low",
+            "#a84300",
+            f'<path d="M-1,1 L1,-1 M0,4 L4,0 M3,5 L5,3" {_WHITE}/>',
+            gettext_lazy("free: under 10 %"),
+        ),
+    ),
+    (
+        0.3,
+        MapClass(
+            "some",
+            "#00757a",
+            '<circle cx="2" cy="2" r="0.9" fill="#ffffff"/>',
+            gettext_lazy("free: 10–30 %"),
+        ),
+    ),
+    (
+        0.6,
+        MapClass(
+            "many", "#2a62c9", f'<path d="M0,2 L4,2" {_WHITE}/>', gettext_lazy("free: 30–60 %")
+        ),
+    ),
+    (
+        1.01,
+        MapClass(
+            "most",
+            "#0000bf",
+            f'<path d="M-1,3 L1,5 M0,0 L4,4 M3,-1 L5,1" {_WHITE}/>',
+            gettext_lazy("free: over 60 %"),
+        ),
+    ),
+]
+LEGEND = [NO_AGREEMENT, *(c for _limit, c in CLASSES)]
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """One municipality as the map shows it: also the map's text alternative (a table row)."""
+
+    code: str
+    name: str
+    free: int | None
+    agreed: int | None
+    map_class: MapClass
 
 
 @cache
@@ -57,54 +134,80 @@ def _polygons(geometry: dict) -> list:
     return geometry["coordinates"]
 
 
-def _colour(share: float | None) -> str:
+def _class(share: float | None) -> MapClass:
     if share is None:
         return NO_AGREEMENT
-    for limit, colour in SCALE:
+    for limit, map_class in CLASSES:
         if share < limit:
-            return colour
-    return SCALE[-1][1]
+            return map_class
+    return CLASSES[-1][1]
 
 
-def free_places_map(rows) -> str:
-    """SVG markup: each municipality filled by its share of free person places."""
+def map_rows(rows) -> list[MapRow]:
+    """Every municipality on the map with its free and agreed persons' places and its class,
+    in the order of its name in the active language: the map's data as a table."""
     by_code = {row.municipality.code: row for row in rows}
-    shapes = []
-    for code, (d, finnish_name) in sorted(_paths().items()):
+    names = {m.code: m.name for m in Municipality.objects.all()}
+    found = []
+    for code, (_d, finnish_name) in _paths().items():
         row = by_code.get(code)
+        name = names.get(code) or finnish_name
         if row is None or not row.usage.agreed["persons"]:
-            share, title = None, f"{finnish_name}: " + _("no agreement")
-        else:
-            free, agreed = row.usage.free["persons"], row.usage.agreed["persons"]
-            share = max(free, 0) / agreed
-            title = f"{row.municipality.name}: " + _("%(free)s of %(agreed)s places free") % {
-                "free": free,
-                "agreed": agreed,
-            }
+            found.append(MapRow(code, name, None, None, NO_AGREEMENT))
+            continue
+        free, agreed = row.usage.free["persons"], row.usage.agreed["persons"]
+        found.append(MapRow(code, name, free, agreed, _class(max(free, 0) / agreed)))
+    return sorted(found, key=lambda r: r.name)
+
+
+def _title(row: MapRow | None) -> str:
+    """The tooltip of one municipality (for the pointer; the table says the same)."""
+    if row is None:
+        return ""
+    if row.agreed is None:
+        return f"{row.name}: " + _("no agreement")
+    return f"{row.name}: " + _("%(free)s of %(agreed)s places free") % {
+        "free": row.free,
+        "agreed": row.agreed,
+    }
+
+
+def _legend_swatch(map_class: MapClass, x: float, y: float) -> str:
+    return (
+        f'<rect x="{x}" y="{y}" width="16" height="16" fill="{map_class.fill()}" '
+        'stroke="#1a1a1a" stroke-width="1"/>'
+    )
+
+
+def free_places_map(rows: list[MapRow]) -> str:
+    """SVG markup: each municipality filled by its class (`map_rows`). An image with a short
+    title; the numbers are in the table that the dashboard links from it."""
+    by_code = {row.code: row for row in rows}
+    defs = "".join(
+        f'<pattern id="kp-map-{c.key}" patternUnits="userSpaceOnUse" width="4" height="4">'
+        f'<rect width="4" height="4" fill="{c.colour}"/>{c.pattern}</pattern>'
+        for c in LEGEND
+        if c.pattern
+    )
+    shapes = []
+    for code, (d, _finnish_name) in sorted(_paths().items()):
+        row = by_code.get(code)
+        map_class = row.map_class if row else NO_AGREEMENT
         shapes.append(
-            f'<path d="{d}" fill="{_colour(share)}" stroke="#ffffff" stroke-width="0.3" data-code="{code}">'
-            f"<title>{escape(title)}</title></path>"
+            f'<path d="{d}" fill="{map_class.fill()}" stroke="#ffffff" stroke-width="0.3" '
+            f'data-code="{code}" data-class="{map_class.key}"><title>{escape(_title(row))}</title>'
+            "</path>"
         )
-    legend = [
-        (NO_AGREEMENT, _("no agreement")),
-        (SCALE[0][1], _("full or over")),
-        (SCALE[1][1], _("free: under 10 %")),
-        (SCALE[2][1], _("free: 10–30 %")),
-        (SCALE[3][1], _("free: 30–60 %")),
-        (SCALE[4][1], _("free: over 60 %")),
-    ]
     legend_svg = "".join(
-        f'<rect x="{WIDTH + 10}" y="{20 + i * 22}" width="14" height="14" fill="{c}" stroke="#666" stroke-width="0.5"/>'
-        f'<text x="{WIDTH + 30}" y="{31 + i * 22}" font-size="12">{escape(str(label))}</text>'
-        for i, (c, label) in enumerate(legend)
+        _legend_swatch(c, WIDTH + 10, 20 + i * 24)
+        + f'<text x="{WIDTH + 32}" y="{33 + i * 24}" font-size="12">{escape(str(c.label))}</text>'
+        for i, c in enumerate(LEGEND)
     )
     title = _("Free municipal places by municipality")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH + 160} {HEIGHT}" role="img" '
         f'aria-labelledby="map-title" class="kp-map"><title id="map-title">{escape(title)}</title>'
-        + "".join(shapes)
-        + legend_svg
-        + "</svg>"
+        f"<defs>{defs}</defs>" + "".join(shapes) + legend_svg + "</svg>"
     )
 
 

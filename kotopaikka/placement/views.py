@@ -34,7 +34,7 @@ from .forms import (
     SelfMoveForm,
     member_identity_forms,
 )
-from .maps import free_places_map, region_bars
+from .maps import LEGEND, free_places_map, map_rows, region_bars
 from .models import Need
 from .params import int_or_none, queue_filter_form, queue_filters, year_param
 
@@ -434,6 +434,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _usage_csv(rows, year)
     regions = selectors.usage_by_region(rows)
+    municipalities = map_rows(rows)
     return render(
         request,
         "placement/dashboard.html",
@@ -444,7 +445,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nation": selectors.national_usage(rows),
             "decisions": selectors.decision_outcomes(actor=request.actor, year=year),
             "waiting": selectors.national_waiting(actor=request.actor),
-            "map_svg": free_places_map(rows),
+            "map_svg": free_places_map(municipalities),
+            "map_rows": municipalities,
+            "map_legend": LEGEND,
             "bars_svg": region_bars(regions),
         },
     )

@@ -8,3 +8,6 @@ class PortalConfig(AppConfig):
 
     name = "kotopaikka.portal"
     verbose_name = _("Kotopaikka portal")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks

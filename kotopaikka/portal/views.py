@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST
 from kotopaikka.access.middleware import SESSION_KEY
 from kotopaikka.access.policy import NoRoleError, can, resolve_actor
 from kotopaikka.access.roles import Op
+
+from . import accessibility
 
 
 @dataclass(frozen=True)
@@ -198,3 +201,20 @@ def switch_role(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (saavutettavuusseloste) that Act 306/2019 requires, open to
+    everyone (also before logging in) and linked from every page's footer. Its content is
+    `portal.accessibility`, which the CI audit checks against what it finds."""
+    return render(
+        request,
+        "portal/accessibility.html",
+        {
+            "statement": accessibility,
+            "fully": accessibility.conformance() == accessibility.FULLY,
+            "issues": accessibility.KNOWN_ISSUES,
+            "feedback_email": settings.ACCESSIBILITY_FEEDBACK_EMAIL,
+        },
+    )

@@ -1,24 +1,27 @@
-"""Admin for reference data (system administrators). Changes are logged by django-auditlog."""
+"""Admin for reference data (system administrators). Changes are logged by django-auditlog.
+Plain controls only (kotopaikka.core.admin): no two-list selectors."""
 
 from django.contrib import admin
+
+from kotopaikka.core.admin import AccessibleAdmin
 
 from .models import Municipality, Organisation, Region, RegionalAuthority, WellbeingCounty
 
 
 @admin.register(Region, WellbeingCounty)
-class NamedCodeAdmin(admin.ModelAdmin):
+class NamedCodeAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["code", "name_fi", "name_sv", "name_en"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
 
 
 @admin.register(RegionalAuthority)
-class RegionalAuthorityAdmin(admin.ModelAdmin):
+class RegionalAuthorityAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["kind", "code", "name_fi", "valid_from", "valid_until"]
     list_filter = ["kind"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = [
         "code",
         "name_fi",
@@ -30,11 +33,10 @@ class MunicipalityAdmin(admin.ModelAdmin):
     ]
     list_filter = ["region", "language_status"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]
-    filter_horizontal = ["regional_authorities"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = ["code", "kind", "name_fi", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name_fi", "name_sv", "name_en"]

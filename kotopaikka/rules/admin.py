@@ -3,11 +3,13 @@ Changes are change-logged (django-auditlog)."""
 
 from django.contrib import admin
 
+from kotopaikka.core.admin import AccessibleAdmin
+
 from .models import LegalRule
 
 
 @admin.register(LegalRule)
-class LegalRuleAdmin(admin.ModelAdmin):
+class LegalRuleAdmin(AccessibleAdmin, admin.ModelAdmin):
     list_display = [
         "key",
         "name",

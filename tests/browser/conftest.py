@@ -54,6 +54,21 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.django_db)
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the accessibility audit's counts (pages, rules, violations, time) and the audit
+    log's verification after the browser tests, in the log."""
+    from .a11y import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("accessibility audit")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)
+    if _audit_report:
+        terminalreporter.section("audit log after the browser tests")
+        for line in _audit_report:
+            terminalreporter.write_line(line)
+
+
 def _browser_unavailable_reason() -> str | None:
     if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
         return (
@@ -195,13 +210,6 @@ def checkpoint_directory(tmp_path_factory) -> Path:
 _audit_report: list[str] = []
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    if _audit_report:
-        terminalreporter.section("audit log after the browser tests")
-        for line in _audit_report:
-            terminalreporter.write_line(line)
-
-
 def _checkpoint_and_verify() -> None:
     """Sign what the module's pages wrote, then verify the whole chain against it, as
     `verify_audit --min-events 1 --require-checkpoint` does: a broken chain, a tail cut below
@@ -280,18 +288,20 @@ def page(context) -> Iterator:
     page.close()
 
 
-@pytest.fixture
-def log_in() -> Callable:
+def log_in_as(page, username: str, password: str | None = None) -> None:
     """Log in through the login form (expects to be redirected to the home page)."""
     from playwright.sync_api import expect
 
     from kotopaikka.portal.demo import DEMO_PASSWORD
 
-    def log_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
-        page.goto("/accounts/login/")
-        page.locator("#id_username").fill(username)
-        page.locator("#id_password").fill(password)
-        page.locator("form.kp-form [type=submit]").click()
-        expect(page.get_by_test_id("acting-role")).to_be_visible()
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password or DEMO_PASSWORD)
+    page.locator("form.kp-form [type=submit]").click()
+    expect(page.get_by_test_id("acting-role")).to_be_visible()
 
-    return log_in
+
+@pytest.fixture
+def log_in() -> Callable:
+    """`log_in_as` as a fixture."""
+    return log_in_as

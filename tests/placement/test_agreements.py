@@ -76,7 +76,13 @@ def test_dashboard_map_chart_and_csv(uusimaa_officer, analyst, helsinki_worker, 
     assert page.status_code == 200
     body = page.content.decode()
     assert 'class="kp-map"' in body and 'class="kp-chart"' in body
-    assert 'data-code="091"' in body and body.count("<path ") == 308  # every municipality drawn
+    assert 'data-code="091"' in body and body.count('data-class="') == 308  # every municipality
+    # The map's text alternative: the same data as a table, linked from the map.
+    assert 'href="#map-data"' in body and 'id="map-data"' in body
+    helsinki = next(r for r in page.context["map_rows"] if r.code == "091")
+    assert (helsinki.free, helsinki.agreed, helsinki.map_class.key) == (10, 10, "most")
+    assert len(page.context["map_rows"]) == 308
+    assert '<tr data-code="091"><th scope="row">Helsinki</th><td class="kp-num">10</td>' in body
     csv_text = client.get(reverse("placement:dashboard") + "?format=csv").content.decode()
     header, *rows = csv_text.strip().splitlines()
     assert header.startswith("municipality_code,municipality,region,agreed_persons")
