@@ -232,3 +232,28 @@ def moves_without_request(*, actor: Actor) -> dict[str, list[IntegrationClient]]
         detail={"purpose": "moves_without_request", "count": len(left) + len(arrived)},
     )
     return {"left": left, "arrived": arrived}
+
+
+def moved_away_on_request(*, actor: Actor) -> list[ClientTransfer]:
+    """The actor's municipality's clients who moved on an accepted request (their former
+    records, with the entries it made, stay readable to it); one LIST event."""
+    require(actor, Op.CLIENT_VIEW)
+    municipality = actor.organisation.municipality_id
+    if municipality is None or actor.role not in MUNICIPAL_ROLES:
+        return []
+    moved = list(
+        ClientTransfer.objects.filter(
+            from_municipality_id=municipality, status=ClientTransfer.Status.ACCEPTED
+        )
+        .exclude(client__municipality_id=municipality)
+        .select_related("client__person", "to_municipality")[:200]
+    )
+    record_event(
+        actor=actor,
+        action=AuditEvent.Action.LIST,
+        object_type=OBJECT_TYPE,
+        subject_ids=[t.client.person_id for t in moved],
+        fields=["person", "to_municipality", "moves_on"],
+        detail={"count": len(moved), "purpose": "moved_away"},
+    )
+    return moved

@@ -421,6 +421,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         {
             "incoming": transfers.transfers_incoming(actor=request.actor),
             "moves": transfers.moves_without_request(actor=request.actor),
+            "moved_away": transfers.moved_away_on_request(actor=request.actor),
             "form": TransferDecisionForm(),
         },
     )

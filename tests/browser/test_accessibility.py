@@ -57,6 +57,12 @@ NOT_PAGES = {
     "placement:agreement_document",
     "placement:run_start",
     "placement:run_send",
+    "integration:contact_add",
+    "integration:plan_review",
+    "integration:transfer_request",
+    "integration:transfer_decide",
+    "integration:waiting_add",
+    "integration:plan_pdf",  # a PDF file
 }
 
 
@@ -133,7 +139,41 @@ def audit_data(kp_server, django_db_blocker):
         seed_placement()
         _helsinki_case("147-77700001", arrive=True)
         _helsinki_case("147-77700002", arrive=False)
+        _integration_states()
     return kp_server
+
+
+def _integration_states() -> None:
+    """A civic orientation group, a client moved to Espoo on request (Helsinki's former
+    client page), and a merge of two records of one man (the administrator's unmerge page)."""
+    from kotopaikka.integration import orientation, transfers
+    from kotopaikka.integration.models import IntegrationClient
+    from kotopaikka.people.merging import person_merge
+    from kotopaikka.people.services import PersonData, person_create
+
+    helsinki = _actor("helsinki")
+    first, second = IntegrationClient.objects.filter(person__family_name="Rahimi-1").order_by(
+        "person__given_names"
+    )
+    group = orientation.group_create(
+        actor=helsinki, name="Darinkielinen ryhmä", language="prs", starts_on=TODAY
+    )
+    orientation.group_enrol(actor=helsinki, group_id=group.pk, client_ids=[first.pk])
+    move = transfers.transfer_request(
+        actor=helsinki, client_id=second.pk, to_municipality="049", moves_on=TODAY
+    )
+    transfers.transfer_decide(actor=_actor("espoo"), transfer_id=move.pk, accept=True)
+    twice = [
+        person_create(
+            actor=helsinki,
+            data=PersonData(
+                given_names=given, family_name=family, date_of_birth=dt.date(1979, 5, 6)
+            ),
+            confirm_possible_duplicate=True,
+        )
+        for given, family in (("Mohammed", "Al-Hassan"), ("Muhammad", "Alhassan"))
+    ]
+    person_merge(actor=_actor("supervisor"), survivor_id=twice[0].pk, merged_id=twice[1].pk)
 
 
 def _extra_paths(role: str) -> list[str]:
