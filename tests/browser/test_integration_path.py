@@ -25,8 +25,10 @@ _references = itertools.count(66600001)
 
 
 @pytest.fixture(scope="module")
-def accepted_case(kp_server, django_db_blocker):
-    """make() -> an accepted quota case of two for Helsinki, committed for the live server."""
+def accepted_cases(kp_server, django_db_blocker):
+    """Per language, an accepted quota case of two for Helsinki, committed for the live server
+    before any test's own transaction opens (on PostgreSQL the server's connection would not
+    see, and would wait on the locks of, rows a test wrote in its transaction)."""
     from kotopaikka.placement import services
     from kotopaikka.portal.demo import _actor
 
@@ -62,7 +64,7 @@ def accepted_case(kp_server, django_db_blocker):
             services.placement_decide(actor=officer, proposal_id=proposal.pk)
             return case, proposal
 
-    return make
+    return {language: make() for language in ("fi", "sv")}
 
 
 def _new_page(browser, kp_server):
@@ -85,8 +87,8 @@ def _submit(page, selector: str = "form.kp-form") -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["fi", "sv"])
-def test_from_identities_to_the_printed_plan(browser, kp_server, log_in, accepted_case, language):
-    case, proposal = accepted_case()
+def test_from_identities_to_the_printed_plan(browser, kp_server, log_in, accepted_cases, language):
+    case, proposal = accepted_cases[language]
     head, child = case.members.order_by("-age")
 
     officer = _new_page(browser, kp_server)
