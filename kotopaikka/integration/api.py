@@ -420,7 +420,7 @@ class TransferApi(ScopedApi):
 
 
 class TransferDecisionInput(serializers.Serializer):
-    accept = serializers.BooleanField(help_text=str(_("true: take the record over")))
+    accept = serializers.BooleanField(help_text=_("true: take the record over"))
 
 
 class TransferDecisionApi(ScopedApi):

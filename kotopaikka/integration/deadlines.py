@@ -22,7 +22,7 @@ from functools import lru_cache
 import holidays
 
 from kotopaikka.rules.errors import RuleNotSet
-from kotopaikka.rules.selectors import rule_value
+from kotopaikka.rules.selectors import rule_rows, rule_value, rule_value_among
 
 ROLL_RULE = "general.deadline_moves_to_working_day"
 _snapshot: ContextVar[dict | None] = ContextVar("rules_snapshot", default=None)
@@ -30,8 +30,8 @@ _snapshot: ContextVar[dict | None] = ContextVar("rules_snapshot", default=None)
 
 @contextlib.contextmanager
 def rules_snapshot() -> Iterator[None]:
-    """Within the block each (rule, day) is read from the database once: a work queue of a
-    thousand clients asks the same few rules for the same days."""
+    """Within the block each rule's rows are read from the database once: a work queue of a
+    thousand clients asks the same few rules for many days."""
     token = _snapshot.set({})
     try:
         yield
@@ -39,19 +39,15 @@ def rules_snapshot() -> Iterator[None]:
         _snapshot.reset(token)
 
 
-def _rule(key: str, on: dt.date) -> Decimal:
+def rule_in_force(key: str, on: dt.date) -> Decimal:
+    """The value of the rule in force on `on` (RuleNotSet if none); inside `rules_snapshot`
+    each rule's rows are read once, whatever the days asked."""
     memo = _snapshot.get()
     if memo is None:
         return rule_value(key, on).value
-    if (key, on) not in memo:
-        try:
-            memo[key, on] = rule_value(key, on).value
-        except RuleNotSet as exc:
-            memo[key, on] = exc
-    value = memo[key, on]
-    if isinstance(value, RuleNotSet):
-        raise value
-    return value
+    if key not in memo:
+        memo[key] = rule_rows(key)
+    return rule_value_among(memo[key], key, on).value
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -89,18 +85,18 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 def time_limit_end(last_day: dt.date) -> dt.date:
     """The day a time limit really ends: its last day, moved to the next working day when the
     rule in force on that day says so (a rule left unset refuses, like any other)."""
-    if int(_rule(ROLL_RULE, last_day)):
+    if int(rule_in_force(ROLL_RULE, last_day)):
         return next_working_day(last_day)
     return last_day
 
 
 def months_rule(key: str, start: dt.date) -> dt.date:
     """`start` plus the rule's months (the rule in force on `start`), as a time limit."""
-    return time_limit_end(add_months(start, int(_rule(key, start))))
+    return time_limit_end(add_months(start, int(rule_in_force(key, start))))
 
 
 def days_rule(key: str, start: dt.date) -> dt.date:
-    return time_limit_end(start + dt.timedelta(days=int(_rule(key, start))))
+    return time_limit_end(start + dt.timedelta(days=int(rule_in_force(key, start))))
 
 
 __all__ = [
@@ -110,6 +106,7 @@ __all__ = [
     "is_working_day",
     "months_rule",
     "next_working_day",
+    "rule_in_force",
     "rules_snapshot",
     "time_limit_end",
     "working_days_between",

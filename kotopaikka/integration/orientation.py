@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +21,8 @@ from kotopaikka.audit.services import record_event
 from kotopaikka.core.errors import FieldErrors
 from kotopaikka.core.operations import Op
 from kotopaikka.people.validators import normalise_language
-from kotopaikka.rules.selectors import rule_value
 
+from .deadlines import rule_in_force
 from .errors import GroupNotFound
 from .models import (
     Attendance,
@@ -67,20 +66,21 @@ def progress(client: IntegrationClient, on: dt.date | None = None) -> Orientatio
     """Hours attended plus independent study, and the topics covered (not audited here: the
     caller's read of the client is)."""
     on = on or timezone.localdate()
-    attended = client.attendances.aggregate(total=Sum("hours"))["total"] or Decimal(0)
-    studied = client.self_study.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    # .all(): the prefetched rows when the caller prefetched them (the work queue does,
+    # `attendances__session` and `self_study`), else two queries
+    attendances = [a for a in client.attendances.all() if a.hours > 0]
+    studies = list(client.self_study.all())
     topics: set[str] = set()
-    for session_topics in OrientationSession.objects.filter(
-        attendances__client=client, attendances__hours__gt=0
-    ).values_list("topics", flat=True):
-        topics.update(session_topics)
-    for study_topics in client.self_study.values_list("topics", flat=True):
-        topics.update(study_topics)
+    for row in [*(a.session.topics for a in attendances), *(s.topics for s in studies)]:
+        topics.update(row)
+    hours = sum((a.hours for a in attendances), Decimal(0)) + sum(
+        (s.hours for s in studies), Decimal(0)
+    )
     try:
-        minimum = rule_value(MIN_HOURS_RULE, on).value
+        minimum = rule_in_force(MIN_HOURS_RULE, on)
     except ValidationError:  # RuleNotSet: shown as unset, never guessed
         minimum = None
-    return OrientationProgress(attended + studied, minimum, frozenset(topics))
+    return OrientationProgress(hours, minimum, frozenset(topics))
 
 
 def _topics_errors(topics: list[str], name: str, add) -> None:

@@ -18,9 +18,9 @@ from kotopaikka.audit.services import record_event
 from kotopaikka.core.operations import Op
 from kotopaikka.core.pdf import render_pdf
 
-from . import deadlines
 from .errors import ClientNotFound
 from .models import IntegrationClient
+from .plans import next_review_due
 from .services import OBJECT_TYPE
 
 LANGUAGES = ("fi", "sv")
@@ -55,13 +55,11 @@ def plan_pdf(*, actor: Actor, client_id, language: str) -> tuple[IntegrationClie
         {"value": n.value, "rtl": _is_rtl(n.value, n.script), "lang": f"und-{n.script or 'Zyyy'}"}
         for n in person.other_names.all()
     ]
-    last_review = plan.reviews.order_by("-reviewed_on").first()
     try:
-        review_due = deadlines.months_rule(
-            "integration.plan.review_interval",
-            max(plan.starts_on, last_review.reviewed_on) if last_review else plan.starts_on,
+        review_due = next_review_due(
+            list(client.plans.order_by("version").prefetch_related("reviews"))
         )
-    except ValidationError:
+    except ValidationError:  # the review interval has no value: the PDF says nothing of it
         review_due = None
     worker = plan.responsible_worker
     context = {

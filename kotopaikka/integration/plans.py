@@ -20,7 +20,7 @@ from kotopaikka.core.operations import Op
 from kotopaikka.rules.errors import RuleNotSet
 from kotopaikka.rules.selectors import rule_value
 
-from .deadlines import add_months
+from .deadlines import add_months, months_rule
 from .models import (
     Cefr,
     ClientEvent,
@@ -70,6 +70,18 @@ class PlanData:
 
 def _fmt(day: dt.date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
+
+
+REVIEW_RULE = "integration.plan.review_interval"
+
+
+def next_review_due(versions: list[IntegrationPlan]) -> dt.date:
+    """When the plan is next to be reviewed: the interval in force, from the later of the
+    current version's start and the last review of any version (`versions` oldest first,
+    reviews prefetched); RuleNotSet if the interval has no value."""
+    current = versions[-1]
+    reviews = [r.reviewed_on for p in versions for r in p.reviews.all()]
+    return months_rule(REVIEW_RULE, max([current.starts_on, *reviews]))
 
 
 def length_limits(first_start: dt.date) -> tuple[dt.date, dt.date]:

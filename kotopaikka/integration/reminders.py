@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,30 +19,16 @@ from kotopaikka.access.models import RoleAssignment
 
 from . import workqueue
 from .deadlines import rules_snapshot
-from .models import IntegrationClient, IntegrationPlan
+from .models import IntegrationClient
 from .scope import MUNICIPAL_ROLES
-
-
-def _language_of(municipality) -> str:
-    return "sv" if municipality.language_status in ("sv", "sv-fi") else settings.LANGUAGE_CODE
 
 
 def counts_for(assignment: RoleAssignment, today: dt.date) -> Counter:
     """Overdue and due-soon items of the worker's clients and the unassigned ones."""
-    clients = (
+    clients = workqueue.with_queue_data(
         IntegrationClient.objects.filter(
-            municipality_id=assignment.organisation.municipality_id,
-            status__in=workqueue.ACTIVE,
-        )
-        .filter(Q(responsible_worker_id=assignment.user_id) | Q(responsible_worker__isnull=True))
-        .select_related("person", "minor_support")
-        .prefetch_related(
-            "assessments",
-            Prefetch(
-                "plans", queryset=IntegrationPlan.objects.prefetch_related("measures", "reviews")
-            ),
-            "orientation_groups",
-        )
+            municipality_id=assignment.organisation.municipality_id
+        ).filter(Q(responsible_worker_id=assignment.user_id) | Q(responsible_worker__isnull=True))
     )
     states: Counter = Counter()
     with rules_snapshot():
@@ -70,7 +56,7 @@ def send_queue_reminders(today: dt.date | None = None) -> int:
         overdue, soon = states[workqueue.ItemState.OVERDUE], states[workqueue.ItemState.DUE_SOON]
         if not overdue and not soon:
             continue
-        with translation.override(_language_of(assignment.organisation.municipality)):
+        with translation.override(assignment.organisation.municipality.correspondence_language):
             subject = _("Kotopaikka: your work queue")
             body = "\n".join(
                 [

@@ -171,12 +171,7 @@ def work_queue(
     if team:
         require(actor, Op.QUEUE_TEAM)
     today = today or timezone.localdate()
-    clients = (
-        IntegrationClient.objects.for_actor(actor)
-        .filter(status__in=workqueue.ACTIVE)
-        .select_related("person", "responsible_worker", "minor_support")
-        .prefetch_related("assessments", _PLANS, "orientation_groups")
-    )
+    clients = workqueue.with_queue_data(IntegrationClient.objects.for_actor(actor))
     if not team:
         clients = clients.filter(
             Q(responsible_worker=actor.user) | Q(responsible_worker__isnull=True)

@@ -35,11 +35,6 @@ def due_for_reminder(today: dt.date) -> list[Proposal]:
     )
 
 
-def _language_of(municipality) -> str:
-    """Swedish for Swedish-speaking and Swedish-majority municipalities, else Finnish."""
-    return "sv" if municipality.language_status in ("sv", "sv-fi") else settings.LANGUAGE_CODE
-
-
 def _recipients_by_municipality(municipality_ids: set[int]) -> dict[int, list[str]]:
     """The e-mail addresses of each municipality's active integration staff (one query)."""
     recipients: dict[int, list[str]] = {}
@@ -68,7 +63,7 @@ def send_reminders(today: dt.date | None = None) -> int:
     recipients_of = _recipients_by_municipality({p.municipality_id for p in proposals})
     messages = []
     for proposal in proposals:
-        with translation.override(_language_of(proposal.municipality)):
+        with translation.override(proposal.municipality.correspondence_language):
             recipients = list(recipients_of.get(proposal.municipality_id, []))
             if not recipients:
                 continue

@@ -118,6 +118,14 @@ class Municipality(TrilingualName):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
 
+    @property
+    def correspondence_language(self) -> str:
+        """Swedish for Swedish-speaking and Swedish-majority municipalities, else the site's
+        default (Finnish): the language of e-mails sent to its staff."""
+        from django.conf import settings
+
+        return "sv" if self.language_status in ("sv", "sv-fi") else settings.LANGUAGE_CODE
+
     def regional_authority_on(self, day: dt.date) -> RegionalAuthority | None:
         """The regional authority that served this municipality on `day`."""
         for authority in self.regional_authorities.all():

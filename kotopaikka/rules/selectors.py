@@ -43,6 +43,23 @@ def rule_value(key: str, on: dt.date) -> RuleValue:
     return RuleValue(row.value, row)
 
 
+def rule_rows(key: str) -> list[LegalRule]:
+    """Every row of `key`, for a caller that asks the same rule for many days (one query)."""
+    rule_kind(key)
+    return list(LegalRule.objects.filter(key=key).order_by("-valid_from"))
+
+
+def rule_value_among(rows: list[LegalRule], key: str, on: dt.date) -> RuleValue:
+    """As `rule_value`, choosing among `rows` (from `rule_rows(key)`) without a query."""
+    row = next(
+        (r for r in rows if r.valid_from <= on and (r.valid_until is None or r.valid_until >= on)),
+        None,
+    )
+    if row is None or row.value is None:
+        raise RuleNotSet(key, on, str(rule_kind(key).name))
+    return RuleValue(row.value, row)
+
+
 def rule_table() -> list[LegalRule]:
     """Every row, for the page that shows the rules with their sources."""
     return list(LegalRule.objects.order_by("key", "valid_from"))
