@@ -55,6 +55,8 @@ _PLACEMENT_OFFICE = {
     Op.AGREEMENT_VIEW,
     Op.AGREEMENT_MANAGE,
     Op.OPTIMISER_RUN,
+    Op.PLACEMENT_POLICY_MANAGE,
+    Op.OUTCOME_MODEL_VIEW,
     Op.PLACEMENT_DASHBOARD,
 }
 #: the municipality's integration services: client records, and health information kept
@@ -99,7 +101,14 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         {Op.PERSON_LIST, Op.PERSON_VIEW, Op.REGISTRY_VIEW, Op.REPORTS_VIEW, Op.AGREEMENT_VIEW}
     ),
     Role.MINISTRY_ANALYST: frozenset(
-        {Op.PERSON_LIST_PSEUDONYMISED, Op.REPORTS_VIEW, Op.REGISTRY_VIEW, Op.PLACEMENT_DASHBOARD}
+        {
+            Op.PERSON_LIST_PSEUDONYMISED,
+            Op.REPORTS_VIEW,
+            Op.REGISTRY_VIEW,
+            Op.PLACEMENT_DASHBOARD,
+            Op.OUTCOME_MODEL_VIEW,
+            Op.OUTCOME_MODEL_TRAIN,
+        }
     ),
     Role.SYSTEM_ADMIN: frozenset(
         {
@@ -107,6 +116,8 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
             Op.REGISTRY_MANAGE,
             Op.USERS_MANAGE,
             Op.AUDIT_VERIFY,
+            Op.OUTCOME_MODEL_VIEW,
+            Op.OUTCOME_MODEL_TRAIN,
             # merges by id, without seeing personal data (people.scope.merge_scope_q)
             Op.PERSON_MERGE,
             Op.PERSON_UNMERGE,

@@ -264,6 +264,8 @@ KOTOPAIKKA_MAX_REQUEST_BYTES = 1024 * 1024
 KOTOPAIKKA_MAX_REQUEST_BYTES_BY_ROUTE = {
     "api-case-import": 5 * 1024 * 1024,
     "placement:case_import": 5 * 1024 * 1024 + 64 * 1024,
+    # an outcome history (placement.outcome_models.MAX_HISTORY_BYTES) and the form around it
+    "placement:outcome_models": 20 * 1024 * 1024 + 64 * 1024,
 }
 KOTOPAIKKA_MAX_JSON_DEPTH = 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = KOTOPAIKKA_MAX_REQUEST_BYTES  # Django's own guard, the same

@@ -62,6 +62,9 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "rules.LegalRule": (),
     "placement.PlacementAgreement": (),
     "placement.AgreementYear": (),
+    # no person in either; each change also writes an audit event of its own
+    "placement.PlacementPolicy": (),
+    "placement.OutcomeModelVersion": ("document",),  # the model's coefficients: kept in the row
     "integration.AnonymousContact": (),  # counts only, no person: a change log suffices
     "access.User": ("password", "last_login"),
     "access.RoleAssignment": (),

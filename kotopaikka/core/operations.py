@@ -52,6 +52,9 @@ class Op(StrEnum):
     AGREEMENT_VIEW = "agreement.view"
     AGREEMENT_MANAGE = "agreement.manage"
     OPTIMISER_RUN = "optimiser.run"
+    PLACEMENT_POLICY_MANAGE = "placement.policy_manage"
+    OUTCOME_MODEL_VIEW = "outcome_model.view"
+    OUTCOME_MODEL_TRAIN = "outcome_model.train"
     PLACEMENT_DASHBOARD = "placement.dashboard"
 
 

@@ -18,6 +18,14 @@ meets the hard rules; counts per rule), ``too_large`` (allowed municipalities ar
 small), ``capacity_full`` (every allowed municipality is full; the dimensions that bind),
 ``not_worth`` (allowed places are free but placing is worth nothing under the weights) or
 ``within_gap`` (a free allowed place was left unused; possible only in a non-optimal result).
+Each unplaced case's ``details["fix"]`` names the change that would place it: ``more_places``
+(so many more places of a dimension in the municipality where the fewest are missing),
+``add_service`` (a municipality with room that would have to offer the named needs or take
+emergency cases), ``policy`` (the weights make placing worthless) or ``run_longer``.
+
+Reasons are codes with parameters (``details``) so that the app can render them in the user's
+language; ``message`` is the English text the CLI prints. A linked group is explained as one:
+its alternatives' scores and capacity figures are the group's, and ``Explanation.group`` says so.
 """
 
 from __future__ import annotations
@@ -114,6 +122,25 @@ def explain_result(
 
     by_case = {a.case: a for a in res.assignments}
     index = inst.case_index
+
+    def summed_components(cases: list[int], j: int) -> dict[str, float]:
+        total: dict[str, float] = {}
+        for i in cases:
+            for k, v in components(inst, i, j).items():
+                total[k] = total.get(k, 0.0) + v
+        return total
+
+    def group_info(cases: list[int], j: int, score: float) -> dict | None:
+        if len(cases) < 2:
+            return None
+        return {
+            "id": inst.cases[cases[0]].linked_group,
+            "cases": len(cases),
+            "persons": int(demand[cases, 0].sum()),
+            "score": score,
+            "components": summed_components(cases, j),
+        }
+
     for a in res.assignments:
         i = index[a.case]
         j = int(case_muni[i])
@@ -137,6 +164,13 @@ def explain_result(
             continue
         row = group_coef(i)
         chosen = float(row[j])
+        chosen_parts = summed_components(cases, j)
+        linked = len(cases) > 1
+        group_det = (
+            {"linked_group": inst.cases[i].linked_group, "group_cases": len(cases)}
+            if linked
+            else {}
+        )
         order = np.argsort(-row, kind="stable")
         alts: list[Alternative] = []
         for jj in order:
@@ -163,8 +197,9 @@ def explain_result(
                 dim, det = too
                 add(
                     "too_large",
-                    f"needs {_fmt(det['needed'])} {dim}, the whole capacity is {_fmt(det['free'])}",
-                    det,
+                    f"needs {_fmt(det['needed'])} {dim}, the whole capacity is {_fmt(det['free'])}"
+                    + (f" (linked group {inst.cases[i].linked_group})" if linked else ""),
+                    {**det, **group_det},
                 )
                 continue
             if delta >= -1e-12:
@@ -173,8 +208,13 @@ def explain_result(
                     dim, det = full
                     add(
                         "capacity_full",
-                        f"{dim} full: {_fmt(det['free'])} free, needs {_fmt(det['needed'])}",
-                        det,
+                        f"{dim} full: {_fmt(det['free'])} free, needs {_fmt(det['needed'])}"
+                        + (
+                            f" (linked group {inst.cases[i].linked_group} would not fit together)"
+                            if linked
+                            else ""
+                        ),
+                        {**det, **group_det},
                     )
                     continue
                 fd = fairness_delta(need[0], j, jj)
@@ -194,8 +234,76 @@ def explain_result(
                         {},
                     )
                 continue
-            add("lower_score", f"scores {_fmt(-delta)} less", {})
-        a.explanation = Explanation(comp, alts)
+            parts = summed_components(cases, jj)
+            by_part = {k: parts[k] - chosen_parts.get(k, 0.0) for k in parts}
+            worst = min(by_part, key=lambda k: (by_part[k], k))
+            add(
+                "lower_score",
+                f"scores {_fmt(-delta)} less (in {worst}: {_fmt(by_part[worst])})",
+                {
+                    "by": -delta,
+                    "component": worst,
+                    "component_difference": by_part[worst],
+                    "differences": by_part,
+                },
+            )
+        a.explanation = Explanation(comp, alts, group_info(cases, j, chosen))
+
+    def shortfall(need: np.ndarray, room: np.ndarray) -> tuple[str, float] | None:
+        """The first dimension short of room and by how much (None when it fits)."""
+        problem = capacity_problem(need, -1, room)
+        return None if problem is None else (problem[0], problem[1]["needed"] - problem[1]["free"])
+
+    def more_places(
+        candidates: list[int], need: np.ndarray, room: np.ndarray, row: np.ndarray
+    ) -> dict:
+        """The change that places the case: the fewest places added in one municipality (the
+        best-scoring on a tie); ``room`` is each municipality's free (or whole) capacity."""
+        best: tuple | None = None
+        for j in candidates:
+            short = shortfall(need, room[j])
+            if short is None:
+                continue
+            extra = [max(0.0, need[d] - room[j][d]) for d in range(len(DIMENSIONS)) if need[d] > 0]
+            key = (sum(extra), -float(row[j]), j)
+            if best is None or key < best[0]:
+                best = (key, j, short)
+        if best is None:
+            return {}
+        _, j, (dim, more) = best
+        return {"kind": "more_places", "municipality": codes[j], "dimension": dim, "more": more}
+
+    def service_fix(cases: list[int], need: np.ndarray, row: np.ndarray) -> dict:
+        """A municipality with room that breaks only rules it could change (a service it does
+        not offer, emergency cases it does not take): the fewest changes, then the best score."""
+        best: tuple | None = None
+        for j in range(inst.n_municipalities):
+            if capacity_problem(need, j, free[j]) is not None:
+                continue
+            needs: set[str] = set()
+            emergency = False
+            fixable = True
+            for i in cases:
+                c, m = inst.cases[i], inst.municipalities[j]
+                if m.code in c.declined_by:
+                    fixable = False
+                    break
+                needs |= {n for n in c.all_needs() if n not in m.services}
+                emergency |= c.emergency and not m.accepts_emergency
+            if not fixable:
+                continue
+            key = (len(needs) + emergency, -float(row[j]), j)
+            if best is None or key < best[0]:
+                best = (key, j, sorted(needs), emergency)
+        if best is None:
+            return {}
+        _, j, needs, emergency = best
+        return {
+            "kind": "add_service",
+            "municipality": codes[j],
+            "needs": needs,
+            "accept_emergency": emergency,
+        }
 
     unplaced = []
     for i, c in enumerate(inst.cases):
@@ -217,7 +325,17 @@ def explain_result(
                     else "need_not_met:" + ",".join(why[2]["needs"])
                 )
                 rules[key] += 1
-        group = f" (linked group {c.linked_group})" if len(cases) > 1 else ""
+        linked = len(cases) > 1
+        group = f" (linked group {c.linked_group})" if linked else ""
+        group_det = (
+            {
+                "linked_group": c.linked_group,
+                "group_cases": len(cases),
+                "group_persons": int(need[0]),
+            }
+            if linked
+            else {}
+        )
         if not allowed:
             parts = [f"{k.replace(':', ' ')} at {n}" for k, n in sorted(rules.items())]
             unplaced.append(
@@ -225,7 +343,11 @@ def explain_result(
                     c.id,
                     "no_eligible_municipality",
                     f"no municipality meets the hard rules{group}: " + "; ".join(parts),
-                    {"rules": dict(sorted(rules.items()))},
+                    {
+                        "rules": dict(sorted(rules.items())),
+                        "fix": service_fix(cases, need, row),
+                        **group_det,
+                    },
                 )
             )
             continue
@@ -236,7 +358,11 @@ def explain_result(
                     c.id,
                     "too_large",
                     f"all {len(allowed)} allowed municipalities are too small for the case{group}",
-                    {"allowed": len(allowed)},
+                    {
+                        "allowed": len(allowed),
+                        "fix": more_places(allowed, need, cap, row),
+                        **group_det,
+                    },
                 )
             )
             continue
@@ -244,12 +370,20 @@ def explain_result(
         if not room:
             dims = Counter(capacity_problem(need, j, free[j])[0] for j in fitting)
             text = ", ".join(f"{d} at {n}" for d, n in dims.most_common())
+            fix = more_places(fitting, need, free, row)
             unplaced.append(
                 Unplaced(
                     c.id,
                     "capacity_full",
-                    f"every allowed municipality is full{group}: {text}",
-                    {"full": dict(dims.most_common()), "allowed": len(fitting)},
+                    f"every allowed municipality is full{group}: {text}; "
+                    f"{_fmt(fix['more'])} more {fix['dimension']} in {fix['municipality']} "
+                    "would place it",
+                    {
+                        "full": dict(dims.most_common()),
+                        "allowed": len(fitting),
+                        "fix": fix,
+                        **group_det,
+                    },
                 )
             )
             continue
@@ -261,7 +395,12 @@ def explain_result(
                     "not_worth",
                     f"free places exist but placing scores {_fmt(row[best])} "
                     f"under the policy weights{group}",
-                    {"best": codes[best], "coefficient": float(row[best])},
+                    {
+                        "best": codes[best],
+                        "coefficient": float(row[best]),
+                        "fix": {"kind": "policy"},
+                        **group_det,
+                    },
                 )
             )
             continue
@@ -272,7 +411,7 @@ def explain_result(
                     c.id,
                     "fairness",
                     f"placing would cost more in regional balance than it gains{group}",
-                    {"best": codes[best]},
+                    {"best": codes[best], "fix": {"kind": "policy"}, **group_det},
                 )
             )
             continue
@@ -282,7 +421,12 @@ def explain_result(
                 "within_gap",
                 f"{codes[best]} has room and would add {_fmt(row[best])}; the "
                 f"proposal is within its proven gap{group}",
-                {"best": codes[best], "coefficient": float(row[best])},
+                {
+                    "best": codes[best],
+                    "coefficient": float(row[best]),
+                    "fix": {"kind": "run_longer"},
+                    **group_det,
+                },
             )
         )
     res.unplaced = unplaced

@@ -103,7 +103,7 @@ def objective_value(inst: Instance, assignment: dict[str, str]) -> float:
         out = 0.0 if inst.outcome is None else float(inst.outcome[i][col[code]])
         total += w.outcome * out
         total += w.tie * (code in c.ties) + w.wish * (code in c.wishes)
-        total += w.placement * len(c.members) + w.emergency * c.emergency
+        total += w.placement * len(c.members) * c.priority + w.emergency * c.emergency
         persons_by_region[region_of[code]] += len(c.members)
         persons_all += len(c.members)
     if w.fairness > 0:

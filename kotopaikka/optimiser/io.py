@@ -143,6 +143,7 @@ _CASE_KEYS = frozenset(
         "locked_to",
         "source",
         "outcome",
+        "priority",
     }
 )
 _MEMBER_KEYS = frozenset(f.name for f in dataclasses.fields(Member))
@@ -214,6 +215,8 @@ def fast_case_ok(c: object) -> bool:
         return False
     if c.get("source") not in (None, "quota", "reception_centre", "other"):
         return False
+    if "priority" in c and not (_is_number(c["priority"]) and 0 <= c["priority"] <= 1000):
+        return False
     out = c.get("outcome", [])
     if type(out) is list:
         return all(map(_is_number, out))
@@ -248,6 +251,7 @@ def _case(d: dict) -> Case:
         linked_group=d.get("linked_group"),
         locked_to=d.get("locked_to"),
         source=d.get("source"),
+        priority=float(d.get("priority", 1.0)),
     )
 
 
@@ -613,6 +617,7 @@ _CASE_DEFAULTS = {
     "linked_group": None,
     "locked_to": None,
     "source": None,
+    "priority": 1.0,
 }
 _MEMBER_DEFAULTS = {
     "sex": None,
@@ -688,6 +693,7 @@ def instance_to_dict(inst: Instance, *, include_outcome: bool = True) -> dict:
                     "linked_group": c.linked_group,
                     "locked_to": c.locked_to,
                     "source": c.source,
+                    "priority": c.priority,
                 },
                 _CASE_DEFAULTS,
             )

@@ -73,6 +73,9 @@ class Case:
     linked_group: str | None = None
     locked_to: str | None = None
     source: str | None = None
+    #: multiplies the placement term (a placement policy's weight for waiting time, say);
+    #: 1 = every person placed is worth the same
+    priority: float = 1.0
 
     @property
     def size(self) -> int:
@@ -222,6 +225,9 @@ class Alternative:
 class Explanation:
     components: dict[str, float]
     alternatives: list[Alternative]
+    #: for a case of a linked group: the group (``id``, ``cases``, ``persons``, ``score``, the
+    #: group's summed ``components``); the alternatives' scores and reasons are the group's
+    group: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

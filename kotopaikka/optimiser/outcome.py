@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -120,25 +121,140 @@ def write_history(path: str | Path, *, rows: int = 20000, seed: int = 0) -> int:
     return len(data)
 
 
-def read_history(path: str | Path) -> list[dict[str, Any]]:
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        lines = [ln for ln in fh if not ln.startswith("#")]
-    out = []
-    for r in csv.DictReader(lines):
-        out.append(
-            {
-                **r,
-                "age": int(r["age"]),
-                "education_years": int(r["education_years"]) if r["education_years"] else None,
-                "work_experience_years": int(r["work_experience_years"])
-                if r["work_experience_years"]
-                else None,
-                "literate": None if r["literate"] == "" else bool(int(r["literate"])),
-                "tie": int(r["tie"]),
-                "employed": int(r["employed"]),
-            }
+class HistoryError(ValueError):
+    """A history file was refused: ``issues`` are ``{"line", "column", "code", "message"}``
+    (line numbers count every line of the file, comments included; codes are stable so that
+    the app can translate them)."""
+
+    def __init__(self, issues: list[dict[str, Any]]):
+        self.issues = issues
+        first = issues[0]
+        super().__init__(
+            f"line {first['line']}, column {first['column']}: {first['message']}"
+            + (f" (and {len(issues) - 1} more)" if len(issues) > 1 else "")
         )
-    return out
+
+
+_FLAGS = {"0": 0, "1": 1}
+
+
+def _whole(low: int, high: int, *, empty: bool = False):
+    """A parser of whole numbers in [low, high] ("" for an empty value when allowed; None when
+    the value is refused)."""
+
+    def parse(v: str):
+        if v == "" and empty:
+            return ""
+        return int(v) if v.isdigit() and low <= int(v) <= high else None
+
+    return parse
+
+
+def _flag(*, empty: bool = False):
+    return lambda v: "" if (v == "" and empty) else _FLAGS.get(v)
+
+
+#: the history format's checked columns: (parser, what a value must be)
+_HISTORY_PARSERS: dict[str, tuple[Any, str]] = {
+    "year": (_whole(1990, 2100), "a year"),
+    "age": (_whole(0, 120), "an age 0-120"),
+    "sex": (lambda v: v if v in ("", "f", "m", "x") else None, "f, m, x or empty"),
+    "education_years": (_whole(0, 30, empty=True), "years 0-30 or empty"),
+    "work_experience_years": (_whole(0, 80, empty=True), "years 0-80 or empty"),
+    "literate": (_flag(empty=True), "0, 1 or empty"),
+    "tie": (_flag(), "0 or 1"),
+    "employed": (_flag(), "0 or 1"),
+    "synthetic": (_flag(), "0 or 1"),
+}
+MAX_HISTORY_ISSUES = 50
+
+
+def parse_history(lines: list[str], municipality_codes: set[str] | None = None) -> list[dict]:
+    """Rows of the history format (docs/placement-format.md, "Outcome history"), every value
+    checked; refused with :class:`HistoryError` naming the line and column of each problem.
+    Municipality codes must be real ones (the shipped registry) unless others are given."""
+    codes = municipality_codes or {m.code for m in synthetic_municipalities(0)}
+    issues: list[dict[str, Any]] = []
+    numbered = [(n, ln) for n, ln in enumerate(lines, 1) if not ln.startswith("#") and ln.strip()]
+    if not numbered:
+        raise HistoryError([{"line": 1, "column": "", "code": "empty", "message": "no rows"}])
+    header_line, header = numbered[0]
+    columns = next(csv.reader([header]))
+    missing = [c for c in HISTORY_FIELDS if c not in columns]
+    if missing:
+        raise HistoryError(
+            [
+                {
+                    "line": header_line,
+                    "column": c,
+                    "code": "missing_column",
+                    "message": f"the column {c} is missing",
+                }
+                for c in missing
+            ]
+        )
+    rows: list[dict[str, Any]] = []
+    reader = csv.reader([ln for _, ln in numbered[1:]])
+    for (line, _), values in zip(numbered[1:], reader, strict=True):
+        if len(values) != len(columns):
+            issues.append(
+                {
+                    "line": line,
+                    "column": "",
+                    "code": "column_count",
+                    "message": f"{len(values)} values, the header has {len(columns)}",
+                }
+            )
+        else:
+            raw = dict(zip(columns, values, strict=True))
+            row: dict[str, Any] = {**raw}
+            for column, (parse, expected) in _HISTORY_PARSERS.items():
+                value = parse(raw[column].strip())
+                if value is None:
+                    issues.append(
+                        {
+                            "line": line,
+                            "column": column,
+                            "code": "bad_value",
+                            "message": f"{raw[column]!r} is not {expected}",
+                        }
+                    )
+                else:
+                    row[column] = None if value == "" else value
+            row["sex"] = row["sex"] or None
+            if raw["municipality"] not in codes:
+                issues.append(
+                    {
+                        "line": line,
+                        "column": "municipality",
+                        "code": "unknown_municipality",
+                        "message": f"{raw['municipality']!r} is not a municipality code",
+                    }
+                )
+            if not raw["case_id"].strip():
+                issues.append(
+                    {"line": line, "column": "case_id", "code": "bad_value", "message": "empty"}
+                )
+            if row.get("literate") is not None:
+                row["literate"] = bool(row["literate"])
+            rows.append(row)
+        if len(issues) >= MAX_HISTORY_ISSUES:
+            break
+    if issues:
+        raise HistoryError(issues)
+    if not rows:
+        raise HistoryError(
+            [{"line": header_line, "column": "", "code": "empty", "message": "no rows"}]
+        )
+    return rows
+
+
+def read_history(path: str | Path) -> list[dict[str, Any]]:
+    """A history file (plain or gzip-compressed CSV), checked by :func:`parse_history`."""
+    p = Path(path)
+    opener = gzip.open if p.suffix == ".gz" else open
+    with opener(p, "rt", encoding="utf-8", newline="") as fh:
+        return parse_history(fh.read().splitlines())
 
 
 def _member(r: dict[str, Any]) -> Member:
@@ -208,9 +324,13 @@ class OutcomeModel:
 
     # -- persistence (logistic only: coefficients as JSON)
     def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_document(), indent=1), encoding="utf-8")
+
+    def to_document(self) -> dict[str, Any]:
+        """The model as a JSON-ready document (what :meth:`save` writes)."""
         if self.kind != "logistic":
             raise ValueError("only logistic models can be saved (as JSON)")
-        doc = {
+        return {
             "format": "kotopaikka-outcome-model",
             "version": 1,
             "kind": self.kind,
@@ -222,11 +342,15 @@ class OutcomeModel:
             "report": self.report,
             "synthetic": bool(self.report.get("synthetic", False)),
         }
-        Path(path).write_text(json.dumps(doc, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> OutcomeModel:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.from_document(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> OutcomeModel:
+        if doc.get("format") != "kotopaikka-outcome-model" or doc.get("kind") != "logistic":
+            raise ValueError("not a Kotopaikka outcome model document")
         return cls(
             "logistic",
             tuple(doc["regions"]),

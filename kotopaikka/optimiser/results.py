@@ -64,6 +64,13 @@ def _assignment(a: Assignment) -> dict[str, Any]:
     }
     if a.explanation is not None:
         d["components"] = {k: _r(v) for k, v in a.explanation.components.items()}
+        if a.explanation.group is not None:
+            g = a.explanation.group
+            d["group"] = {
+                **g,
+                "score": _r(g["score"]),
+                "components": {k: _r(v) for k, v in g.get("components", {}).items()},
+            }
         d["alternatives"] = [
             {
                 "municipality": alt.municipality,
@@ -116,6 +123,7 @@ def result_from_dict(doc: Any, *, validate_schema: bool = True) -> Result:
                     )
                     for x in a["alternatives"]
                 ],
+                a.get("group"),
             )
         assignments.append(Assignment(a["case"], a["municipality"], a["locked"], a["score"], exp))
     return Result(

@@ -1,7 +1,7 @@
 """Objective coefficients: what placing a case in a municipality is worth.
 
 ``coef[c, m] = w.outcome * outcome[c, m] + w.tie * [m in ties(c)] + w.wish * [m in wishes(c)]
-+ w.placement * persons(c) + w.emergency * [c is an emergency case]``.
++ w.placement * persons(c) * priority(c) + w.emergency * [c is an emergency case]``.
 The fairness term (if any) is not per pair; it is handled by the solvers.
 """
 
@@ -22,7 +22,7 @@ def coefficient_matrix(inst: Instance, *, dtype: type = np.float64) -> np.ndarra
         coef = np.array(inst.outcome, dtype=dtype) * dtype(w.outcome)
     else:
         coef = np.zeros((n_c, n_m), dtype=dtype)
-    sizes = np.array([c.size for c in inst.cases], dtype=dtype)
+    sizes = np.array([c.size * c.priority for c in inst.cases], dtype=dtype)
     emerg = np.array([c.emergency for c in inst.cases], dtype=dtype)
     coef += (w.placement * sizes + w.emergency * emerg)[:, None]
     m_idx = inst.muni_index
@@ -44,6 +44,6 @@ def components(inst: Instance, case_index: int, muni_index: int) -> dict[str, fl
         "outcome": w.outcome * out,
         "tie": w.tie if code in c.ties else 0.0,
         "wish": w.wish if code in c.wishes else 0.0,
-        "placement": w.placement * c.size,
+        "placement": w.placement * c.size * c.priority,
         "emergency": w.emergency if c.emergency else 0.0,
     }

@@ -444,6 +444,115 @@ class MoveNotice(models.Model):
         verbose_name_plural = _("move notices")
 
 
+class OutcomeModelVersion(models.Model):
+    """A trained outcome model (employment two years after arrival, `kotopaikka.optimiser.
+    outcome`): its training data's description, features, quality on held-out cases and the
+    model document itself with its SHA-256, so that a run can say exactly which model scored
+    it. A training request is a row too (queued, running, done or failed); only a finished
+    one gets a version number, and the newest finished one is the model in force."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Source(models.TextChoices):
+        SHIPPED = "shipped", _("the synthetic history shipped with Kotopaikka")
+        UPLOAD = "upload", _("an uploaded history file")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(_("version"), unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    source = models.CharField(_("training data"), max_length=8, choices=Source.choices)
+    history_file = models.FileField(_("history file"), upload_to="outcome-history/%Y/", blank=True)
+    history_name = models.CharField(_("file name"), max_length=200, blank=True)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    trained_at = models.DateTimeField(_("trained at"), null=True, blank=True)
+    synthetic = models.BooleanField(_("synthetic data"), default=False)
+    rows = models.PositiveIntegerField(_("member rows"), default=0)
+    cases = models.PositiveIntegerField(_("cases"), default=0)
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    features = models.JSONField(_("features"), default=dict, blank=True)
+    report = models.JSONField(_("quality report"), default=dict, blank=True)
+    document = models.TextField(_("model document"), blank=True)
+    sha256 = models.CharField(_("SHA-256 of the model document"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("outcome model")
+        verbose_name_plural = _("outcome models")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | (Q(version__isnull=False) & ~Q(sha256="")),
+                name="outcome_model_done_has_version_and_hash",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome model v{self.version}" if self.version else "outcome model (training)"
+
+
+class PlacementPolicy(models.Model):
+    """A regional authority's placement policy, one row per version (a change is a new row).
+
+    The policy is lexicographic (docs/placement-policy.md): emergency cases first (if
+    `emergency_first`), then persons placed, each weighted by the time the case has waited,
+    then the expected outcome, ties and wishes with the weights below, and an optional
+    regional-share fairness term. `kotopaikka.placement.policy` turns it into optimiser weights
+    so that a case that fits is never left unplaced for a bonus. An authority without a row
+    runs on the documented default (`policy.DEFAULT_POLICY`, version 0)."""
+
+    regional_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="placement_policies"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    created_by = models.CharField(_("changed by"), max_length=150)
+    emergency_first = models.BooleanField(_("emergency cases first"), default=True)
+    waiting_weight = models.DecimalField(
+        _("weight of waiting time (per year waited)"), max_digits=4, decimal_places=2
+    )
+    waiting_cap_years = models.DecimalField(
+        _("waiting time counted at most (years)"), max_digits=3, decimal_places=1
+    )
+    outcome_weight = models.DecimalField(
+        _("weight of expected employment"), max_digits=4, decimal_places=2
+    )
+    tie_weight = models.DecimalField(_("weight of a tie"), max_digits=4, decimal_places=2)
+    wish_weight = models.DecimalField(_("weight of a wish"), max_digits=4, decimal_places=2)
+    fairness_weight = models.DecimalField(
+        _("weight of the regional share (per person of deviation)"),
+        max_digits=4,
+        decimal_places=2,
+    )
+    reason = models.TextField(_("reason for the change"), max_length=2000)
+
+    class Meta:
+        ordering = ["regional_authority", "-version"]
+        verbose_name = _("placement policy")
+        verbose_name_plural = _("placement policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regional_authority", "version"], name="placement_policy_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(waiting_weight__gte=0)
+                & Q(waiting_cap_years__gte=0)
+                & Q(outcome_weight__gte=0)
+                & Q(tie_weight__gte=0)
+                & Q(wish_weight__gte=0)
+                & Q(fairness_weight__gte=0),
+                name="placement_policy_weights_not_negative",
+            ),
+        ]
+
+
 class RunQuerySet(models.QuerySet):
     def for_actor(self, actor) -> RunQuerySet:
         from .scope import run_scope_q
@@ -487,6 +596,23 @@ class OptimiserRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("proposals sent"), null=True, blank=True)
+    outcome_model = models.ForeignKey(
+        OutcomeModelVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("outcome model"),
+    )
+    policy = models.ForeignKey(
+        PlacementPolicy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("placement policy"),
+        help_text=_("Empty: the run used the default policy (version 0)."),
+    )
 
     objects = RunQuerySet.as_manager()
 

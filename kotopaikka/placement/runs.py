@@ -26,10 +26,13 @@ from kotopaikka.audit.context import command_context
 from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_denial, record_event
 from kotopaikka.optimiser import model as om
+from kotopaikka.optimiser.municipalities import real_municipalities
 
 from .capacity import usage_by_year
 from .errors import CaseNotFound
 from .models import OptimiserRun, PlacementCase
+from .outcome_models import current_model, load_model
+from .policy import DEFAULT_POLICY, Policy, compile_policy, policy_in_force, regional_shares
 from .selectors import agreement_years
 from .services import RUN, proposal_create
 
@@ -38,9 +41,11 @@ PROGRESS_EVERY_SECONDS = 1.0
 
 def build_instance(run: OptimiserRun) -> om.Instance:
     """The optimiser instance for a run: its waiting cases and every municipality with free
-    places in the run's year (capacity = places still free, per dimension)."""
+    places in the run's year (capacity = places still free, per dimension), scored by the run's
+    outcome model (if any) and weighted by the run's placement policy."""
     years = list(agreement_years(run.year).select_related("agreement__municipality__region"))
     usage = usage_by_year(years)
+    groups = {m.code: m.group for m in real_municipalities()}  # urban / rural, for the model
     municipalities = []
     for year in years:
         agreement = year.agreement
@@ -63,6 +68,7 @@ def build_instance(run: OptimiserRun) -> om.Instance:
                         else {"unemployment_pct": float(muni.unemployment_share)}
                     ),
                     "language": muni.language_status,
+                    "group": groups.get(muni.code, ""),
                 },
             )
         )
@@ -101,15 +107,23 @@ def build_instance(run: OptimiserRun) -> om.Instance:
             )
         )
     cases.sort(key=lambda c: c.id)
-    weights = om.Weights(**run.parameters.get("weights", {}))
-    return om.Instance(
+    inst = om.Instance(
         municipalities=municipalities,
         cases=cases,
-        weights=weights,
         name=f"run-{run.pk}",
         synthetic=False,
-        note=_("Scores: ties, wishes and placement only; no outcome model in this run."),
+        note="",
     )
+    if run.outcome_model is not None:
+        inst.outcome = load_model(run.outcome_model).score_matrix(inst)
+        inst.outcome_label = "expected employed working-age members two years after arrival"
+    stored = run.parameters.get("policy")  # runs queued before policies existed: the default
+    policy = DEFAULT_POLICY if stored is None else Policy(**stored)
+    if policy.fairness_weight > 0:
+        inst.regions = regional_shares(municipalities)
+    scales = compile_policy(policy, inst, today=timezone.localdate(run.created_at))
+    run.parameters = {**run.parameters, "scales": scales}
+    return inst
 
 
 def optimiser_run_start(
@@ -150,6 +164,8 @@ def optimiser_run_start(
         raise ValidationError({"cases": [_("There are no waiting cases to place.")]})
     if not 1 <= time_limit <= 600:
         raise ValidationError({"time_limit": [_("The time limit is between 1 and 600 seconds.")]})
+    policy, policy_row = policy_in_force(actor.organisation)
+    model = current_model()
     with transaction.atomic():
         run = OptimiserRun.objects.create(
             regional_authority=actor.organisation,
@@ -158,7 +174,17 @@ def optimiser_run_start(
             case_ids=ids,
             locked=locked or {},
             excluded=excluded or {},
-            parameters={"time_limit": time_limit, "seed": seed, "method": "auto"},
+            parameters={
+                "time_limit": time_limit,
+                "seed": seed,
+                "method": "auto",
+                "policy": policy.as_dict(),
+                "outcome_model": None
+                if model is None
+                else {"version": model.version, "sha256": model.sha256},
+            },
+            policy=policy_row,
+            outcome_model=model,
         )
         record_event(
             actor=actor,
@@ -218,7 +244,7 @@ def execute_run(run_id: str) -> OptimiserRun:
         run.solver_status = result.status
         run.result = _result_dict(result)
         run.finished_at = timezone.now()
-        run.save()
+        run.save()  # with the policy's scales, which build_instance added to the parameters
         # the result names cases and where they would go: a change of personal data, audited
         # with the run's cases as subjects (no acting user: the worker writes it)
         record_event(
@@ -234,17 +260,22 @@ def execute_run(run_id: str) -> OptimiserRun:
 
 
 def _result_dict(result: om.Result) -> dict[str, Any]:
+    """The stored result: codes and parameters (rendered in the reader's language by
+    `explanations`), plus the optimiser's English message for the record."""
+
     def explanation(e: om.Explanation | None) -> dict[str, Any] | None:
         if e is None:
             return None
         return {
             "components": e.components,
+            "group": e.group,
             "alternatives": [
                 {
                     "municipality": a.municipality,
                     "coefficient": a.coefficient,
                     "delta": a.delta,
                     "reason": a.reason,
+                    "details": a.details,
                     "message": a.message,
                 }
                 for a in e.alternatives
@@ -263,10 +294,12 @@ def _result_dict(result: om.Result) -> dict[str, Any]:
             for a in result.assignments
         ],
         "unplaced": [
-            {"case": u.case, "reason": u.reason, "message": u.message} for u in result.unplaced
+            {"case": u.case, "reason": u.reason, "details": u.details, "message": u.message}
+            for u in result.unplaced
         ],
         "components": result.components,
         "timings": result.timings,
+        "stats": {k: v for k, v in result.stats.items() if isinstance(v, (int, float, str))},
     }
 
 

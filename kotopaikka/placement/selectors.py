@@ -362,33 +362,60 @@ def waiting_case_ids(*, actor: Actor) -> list[str]:
     ]
 
 
+def case_references(*, actor: Actor, case_ids: list[str]) -> dict[str, str]:
+    """The references of the cases (of those in the actor's scope) by id, for messages that
+    name cases: a reference is what a case worker knows a case by, never its UUID."""
+    if not case_ids:
+        return {}
+    rows = PlacementCase.objects.for_actor(actor).filter(pk__in=case_ids)
+    return {str(pk): ref for pk, ref in rows.values_list("pk", "reference")}
+
+
 def run_rows(run) -> list[dict]:
-    """Result rows for the page: case reference and municipality names resolved."""
+    """Result rows for the page and the API: case references, municipality names in the
+    reader's language, the score's parts and every reason as a sentence
+    (`placement.explanations`)."""
+    from . import explanations as ex
+
     assignments = run.result.get("assignments", [])
     unplaced = run.result.get("unplaced", [])
     ids = [a["case"] for a in assignments] + [u["case"] for u in unplaced]
     references = dict(PlacementCase.objects.filter(pk__in=ids).values_list("pk", "reference"))
     references = {str(k): v for k, v in references.items()}
-    codes = {a["municipality"] for a in assignments} | {
-        alt["municipality"]
-        for a in assignments
-        for alt in (a.get("explanation") or {}).get("alternatives", [])
+    names = {
+        m.code: m.name
+        for m in Municipality.objects.filter(code__in=ex.municipality_codes(run.result))
     }
-    names = {m.code: m.name for m in Municipality.objects.filter(code__in=codes)}
-    rows = [
-        {
-            **a,
-            "reference": references.get(a["case"], a["case"]),
-            "municipality_name": names.get(a["municipality"], a["municipality"]),
-            "alternatives": [
-                {**alt, "name": names.get(alt["municipality"], alt["municipality"])}
-                for alt in (a.get("explanation") or {}).get("alternatives", [])
-            ],
-        }
-        for a in assignments
-    ]
+    rows = []
+    for a in assignments:
+        explanation = a.get("explanation") or {}
+        group = explanation.get("group")
+        rows.append(
+            {
+                **a,
+                "reference": references.get(a["case"], a["case"]),
+                "municipality_name": names.get(a["municipality"], a["municipality"]),
+                "components": ex.components_rows(explanation.get("components", {})),
+                "group": group,
+                "group_components": ex.components_rows(group["components"]) if group else [],
+                "alternatives": [
+                    {
+                        **alt,
+                        "name": names.get(alt["municipality"], alt["municipality"]),
+                        "text": ex.alternative_text(alt, names),
+                    }
+                    for alt in explanation.get("alternatives", [])
+                ],
+            }
+        )
     rows += [
-        {**u, "reference": references.get(u["case"], u["case"]), "unplaced": True} for u in unplaced
+        {
+            **u,
+            "reference": references.get(u["case"], u["case"]),
+            "unplaced": True,
+            "text": ex.unplaced_text(u, names),
+        }
+        for u in unplaced
     ]
     return rows
 

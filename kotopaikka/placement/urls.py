@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_optimiser
 
 app_name = "placement"
 
@@ -41,4 +41,11 @@ urlpatterns = [
     path("runs/", views.run_start, name="run_start"),
     path("runs/<uuid:run_id>/", views.run_detail, name="run"),
     path("runs/<uuid:run_id>/send/", views.run_send, name="run_send"),
+    path("policy/", views_optimiser.policy_page, name="policy"),
+    path("outcome-models/", views_optimiser.outcome_model_list, name="outcome_models"),
+    path(
+        "outcome-models/<int:version>/",
+        views_optimiser.outcome_model_card,
+        name="outcome_model",
+    ),
 ]

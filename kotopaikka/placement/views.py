@@ -22,6 +22,7 @@ from kotopaikka.people import services as people_services
 from kotopaikka.registry.models import Region
 
 from . import importing, runs, selectors, services, workflow
+from .explanations import run_summary
 from .forms import (
     AgreementForm,
     ArrivalForm,
@@ -549,7 +550,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @requires(Op.OPTIMISER_RUN)
 def run_detail(request: HttpRequest, run_id) -> HttpResponse:
     run, rows = selectors.optimiser_run_page(actor=request.actor, run_id=run_id)
-    context = {"run": run, "rows": rows}
+    context = {"run": run, "rows": rows, "summary": run_summary(run)}
     if request.headers.get("HX-Request"):
         return render(request, "placement/_run_status.html", context)
     return render(request, "placement/run.html", context)
@@ -565,6 +566,14 @@ def run_send(request: HttpRequest, run_id) -> HttpResponse:
             messages.error(request, message)
         return redirect("placement:run", run_id=run_id)
     messages.success(request, _("%(n)s proposals sent.") % {"n": len(sent)})
+    references = selectors.case_references(actor=request.actor, case_ids=list(not_sent))
     for case_id, reason in not_sent.items():
-        messages.warning(request, f"{case_id}: {reason}")
+        messages.warning(
+            request,
+            _("%(case)s: %(reason)s")
+            % {
+                "case": references.get(case_id, _("a case no longer in your scope")),
+                "reason": reason,
+            },
+        )
     return redirect("placement:queue")

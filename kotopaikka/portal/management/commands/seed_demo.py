@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: demo users for every role and synthetic persons (idempotent)."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kotopaikka.portal.demo import (
@@ -27,6 +28,8 @@ class Command(BaseCommand):
                 + ", ".join(f"{n} {name}" for name, n in placement.items())
                 + " (all labelled synthetic)."
             )
+        # the demo's runs score cases with the outcome model (trained once, on synthetic history)
+        call_command("train_outcome_model", if_none=True, stdout=self.stdout)
         load_rules()  # the integration data computes its due dates with the dated rules
         integration = seed_integration()
         if integration:
