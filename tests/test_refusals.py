@@ -72,6 +72,10 @@ ROUTES = [
     Route("placement:agreement_document", "get", None, "agreement", W, "analyst"),
     Route("placement:run", "get", None, "run", OFF, "analyst"),
     Route("placement:run_send", "post", {}, "run", OFF, "analyst"),
+    Route("api-run-detail", "get", None, "run", OFF, "analyst"),
+    Route("api-run-send", "post", {}, "run", OFF, "analyst"),
+    # outcome models are national (no scope): only the role is checked
+    Route("placement:outcome_model", "get", None, "model", "", "helsinki_worker"),
     Route(
         "placement:move_resolve", "post", {"decision": "confirm"}, "move", OFF, "helsinki_worker"
     ),
@@ -266,6 +270,8 @@ def _kwargs(route: Route, world) -> dict:
         return {"token_id": world["token"].pk}
     if route.ids == "merge":
         return {"merge_id": world["merge"].pk}
+    if route.ids == "model":
+        return {"version": 1}
     return {"code": "091"}
 
 

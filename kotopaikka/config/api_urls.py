@@ -5,6 +5,7 @@ from kotopaikka.access.api import MeApi
 from kotopaikka.integration import api as integration
 from kotopaikka.people import api as people
 from kotopaikka.placement import api as placement
+from kotopaikka.placement import api_runs as placement_runs
 from kotopaikka.registry import api as registry
 from kotopaikka.reporting.api import StatisticsApi
 
@@ -136,4 +137,15 @@ urlpatterns = [
     ),
     path("placement/usage/", placement.UsageApi.as_view(), name="api-usage"),
     path("placement/agreements/", placement.AgreementApi.as_view(), name="api-agreement"),
+    path("placement/runs/", placement_runs.RunListApi.as_view(), name="api-run-list"),
+    path(
+        "placement/runs/<uuid:run_id>/",
+        placement_runs.RunDetailApi.as_view(),
+        name="api-run-detail",
+    ),
+    path(
+        "placement/runs/<uuid:run_id>/send/",
+        placement_runs.RunSendApi.as_view(),
+        name="api-run-send",
+    ),
 ]

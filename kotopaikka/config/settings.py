@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "OrientationTopicEnum": "kotopaikka.integration.models.OrientationTopic",
         "ClientStatusEnum": "kotopaikka.integration.models.IntegrationClient.Status",
         "DueItemStateEnum": "kotopaikka.integration.workqueue.ItemState",
+        "RunStatusEnum": "kotopaikka.placement.models.OptimiserRun.Status",
     },
 }
 

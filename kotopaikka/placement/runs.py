@@ -200,6 +200,54 @@ def optimiser_run_start(
     return run
 
 
+def optimiser_rerun(
+    *,
+    actor: Actor,
+    previous_id,
+    lock: list[str] = (),
+    exclude: list[str] = (),
+    time_limit: float = 10.0,
+) -> OptimiserRun:
+    """Run again the cases of an earlier run that still wait, with some of its proposed pairs
+    locked (kept as they are) or excluded (that municipality ruled out for that case), and
+    the earlier run's locks and exclusions kept. The pairs are named by case: each must be one of the
+    earlier run's proposals (a 400 naming the field otherwise). A re-run is for this year's
+    places, as only those can be sent."""
+    from .selectors import optimiser_run_get, waiting_case_ids
+
+    old = optimiser_run_get(actor=actor, run_id=previous_id)
+    proposed = {a["case"]: a["municipality"] for a in old.result.get("assignments", [])}
+    errors: dict[str, list[str]] = {}
+    for field, wanted in (("lock", lock), ("exclude", exclude)):
+        unknown = [c for c in wanted if str(c) not in proposed]
+        if unknown:
+            errors[field] = [
+                _("Not a proposal of the earlier run: %(cases)s.")
+                % {"cases": ", ".join(map(str, unknown))}
+            ]
+    both = set(map(str, lock)) & set(map(str, exclude))
+    if both:
+        errors["exclude"] = [_("A pair cannot be both locked and excluded.")]
+    if errors:
+        raise ValidationError(errors)
+    waiting = set(waiting_case_ids(actor=actor))
+    # the earlier run's own locks hold too (a lock is kept until the case is sent or unlocked
+    # by starting afresh)
+    locked = {c: m for c, m in old.locked.items() if c in waiting and c not in set(exclude)}
+    locked.update({str(c): proposed[str(c)] for c in lock})
+    excluded: dict[str, list[str]] = {str(c): [proposed[str(c)]] for c in exclude}
+    for case_id, codes in old.excluded.items():
+        excluded.setdefault(case_id, []).extend(c for c in codes if c not in excluded[case_id])
+    return optimiser_run_start(
+        actor=actor,
+        year=timezone.localdate().year,
+        case_ids=[c for c in old.case_ids if c in waiting],
+        time_limit=time_limit,
+        locked=locked,
+        excluded=excluded,
+    )
+
+
 def execute_run(run_id: str) -> OptimiserRun:
     """Solve a queued run and store the result (the body of the background task)."""
     from kotopaikka.optimiser.solve import solve

@@ -318,6 +318,18 @@ def _run_in_scope(actor: Actor, run_id) -> OptimiserRun:
     )
 
 
+def run_in_scope(*, actor: Actor, run_id) -> OptimiserRun:
+    """The run, if it is the actor's authority's (an audited 404 otherwise); no read event:
+    for checks that come before a change, which audits itself."""
+    return _run_in_scope(actor, run_id)
+
+
+def optimiser_run_list(*, actor: Actor, limit: int = 100) -> list[OptimiserRun]:
+    """The authority's newest runs (their figures, not their results: no one is named)."""
+    require(actor, Op.OPTIMISER_RUN)
+    return list(OptimiserRun.objects.for_actor(actor).defer("result")[:limit])
+
+
 def _record_run_read(actor: Actor, run: OptimiserRun) -> None:
     record_event(
         actor=actor,

@@ -518,28 +518,24 @@ def run_start(request: HttpRequest) -> HttpResponse:
     """Start an optimiser run for all waiting cases (or a re-run with locks and exclusions)."""
     time_limit = int_or_none(request.POST.get("time_limit", "")) or 10
     previous = request.POST.get("previous", "")
-    locked, excluded, case_ids = {}, {}, None
-    if previous:  # a re-run is for this year's places too: only those can be sent
-        old = selectors.optimiser_run_get(actor=request.actor, run_id=previous)
-        waiting = set(selectors.waiting_case_ids(actor=request.actor))
-        case_ids = [c for c in old.case_ids if c in waiting]
-        for item in old.result.get("assignments", []):
-            choice = request.POST.get(f"pair-{item['case']}", "")
-            if choice == "lock":
-                locked[item["case"]] = item["municipality"]
-            elif choice == "exclude":
-                excluded.setdefault(item["case"], []).append(item["municipality"])
-        for case_id, municipalities in old.excluded.items():
-            excluded.setdefault(case_id, []).extend(municipalities)
     try:
-        run = runs.optimiser_run_start(
-            actor=request.actor,
-            year=timezone.localdate().year,
-            case_ids=case_ids,
-            time_limit=time_limit,
-            locked=locked,
-            excluded=excluded,
-        )
+        if previous:  # the pairs chosen on the earlier run's page
+            choices = {
+                key.removeprefix("pair-"): value
+                for key, value in request.POST.items()
+                if key.startswith("pair-")
+            }
+            run = runs.optimiser_rerun(
+                actor=request.actor,
+                previous_id=previous,
+                lock=[c for c, v in choices.items() if v == "lock"],
+                exclude=[c for c, v in choices.items() if v == "exclude"],
+                time_limit=time_limit,
+            )
+        else:
+            run = runs.optimiser_run_start(
+                actor=request.actor, year=timezone.localdate().year, time_limit=time_limit
+            )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

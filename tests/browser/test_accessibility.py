@@ -135,8 +135,11 @@ def audit_data(kp_server, django_db_blocker):
     from kotopaikka.audit.context import command_context
     from kotopaikka.portal.demo_placement import seed_placement
 
+    from django.core.management import call_command
+
     with django_db_blocker.unblock(), command_context("cli"):
         seed_placement()
+        call_command("train_outcome_model")  # the model card, and runs that use the model
         _helsinki_case("147-77700001", arrive=True)
         _helsinki_case("147-77700002", arrive=False)
         _integration_states()
