@@ -20,8 +20,10 @@ case they fail.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -54,19 +56,47 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.django_db)
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Print the accessibility audit's counts (pages, rules, violations, time) and the audit
-    log's verification after the browser tests, in the log."""
+def _summary_file(worker: str) -> Path:
+    """Where a pytest-xdist worker leaves its summary lines for the controller's log (one
+    file per worker of this run: the run's id is shared by its workers)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "serial")
+    return Path(tempfile.gettempdir()) / f"kotopaikka-browser-summary-{run}-{worker}.json"
+
+
+def pytest_sessionfinish(session) -> None:
+    """In an xdist worker: hand the accessibility audit's and the audit log's summary lines to
+    the controller, which prints them (a worker's terminal output is not shown)."""
     from .a11y import SUMMARY
 
-    if SUMMARY:
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    if worker and (SUMMARY or _audit_report):
+        _summary_file(worker).write_text(
+            json.dumps({"a11y": SUMMARY, "audit": _audit_report}), encoding="utf-8"
+        )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the accessibility audit's counts (pages, rules, violations, time) and the audit
+    log's verification after the browser tests, in the log (gathered from the xdist workers
+    when the browser tests ran in parallel)."""
+    from .a11y import SUMMARY
+
+    a11y, audit = list(SUMMARY), [list(_audit_report)] if _audit_report else []
+    for path in sorted(Path(tempfile.gettempdir()).glob(_summary_file("*").name)):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        a11y += data["a11y"]
+        if data["audit"]:
+            audit.append([f"[{path.stem.rsplit('-', 1)[-1]}] {line}" for line in data["audit"]])
+        path.unlink()
+    if a11y:
         terminalreporter.section("accessibility audit")
-        for line in SUMMARY:
+        for line in a11y:
             terminalreporter.write_line(line)
-    if _audit_report:
+    if audit:
         terminalreporter.section("audit log after the browser tests")
-        for line in _audit_report:
-            terminalreporter.write_line(line)
+        for lines in audit:
+            for line in lines:
+                terminalreporter.write_line(line)
 
 
 def _browser_unavailable_reason() -> str | None:

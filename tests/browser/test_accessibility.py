@@ -132,10 +132,10 @@ def audit_data(kp_server, django_db_blocker):
     """The demo's placement data (agreements, cases, proposals, arrivals) and two Helsinki
     families: one arrived (integration clients), one waiting for its arrival to be recorded.
     Deleted again with the module's other rows (see conftest.kp_server)."""
+    from django.core.management import call_command
+
     from kotopaikka.audit.context import command_context
     from kotopaikka.portal.demo_placement import seed_placement
-
-    from django.core.management import call_command
 
     with django_db_blocker.unblock(), command_context("cli"):
         seed_placement()

@@ -106,7 +106,8 @@ def test_bad_bodies_are_refused_naming_the_field(
         ({"case_ids": ["not-a-uuid"]}, "case_ids"),
     ]:
         response = _start(api, django_capture_on_commit_callbacks, **body)
-        assert response.status_code == 400 and field in response.json(), (body, response.json())
+        named = [key.split(".")[0] for key in response.json()]
+        assert response.status_code == 400 and field in named, (body, response.json())
     run_id = _start(api, django_capture_on_commit_callbacks, time_limit=5).json()["id"]
     other = "00000000-0000-4000-8000-000000000001"
     response = _start(api, django_capture_on_commit_callbacks, previous=run_id, lock=[other])
