@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kotopaikka.access.policy import can
 from kotopaikka.access.roles import Op
+from kotopaikka.core import changelog
 from kotopaikka.core.decorators import requires
 from kotopaikka.core.forms import error_messages
 from kotopaikka.optimiser.model import DIMENSIONS
@@ -537,12 +538,23 @@ def _usage_csv(rows, year: int) -> HttpResponse:
 @requires(Op.AGREEMENT_VIEW)
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement, history = selectors.agreement_get(actor=request.actor, agreement_id=agreement_id)
+    years = {str(y.pk): y.year for y in agreement.years.all()}
     return render(
         request,
         "placement/agreement_detail.html",
         {
             "agreement": agreement,
-            "history": history,
+            "history": changelog.describe(
+                history,
+                # a year's places, or (no year: the agreement itself) nothing to add
+                subject=lambda e: (
+                    _("Agreed places for %(year)s") % {"year": years[e.object_pk]}
+                    if e.object_pk in years and e.content_type.model == "agreementyear"
+                    else ""
+                ),
+                hidden={"agreement"},
+                value_labels={"services": dict(Need.choices)},
+            ),
             "can_manage": can(request.actor, Op.AGREEMENT_MANAGE),
         },
     )
