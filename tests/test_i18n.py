@@ -12,8 +12,8 @@ from django.conf import settings
 from django.utils import translation
 
 from kotopaikka.access.roles import Role
+from kotopaikka.core.codes import country_name, language_name
 from kotopaikka.core.management.commands.compile_translations import catalogue_problems
-from kotopaikka.people.validators import country_name, language_name
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]

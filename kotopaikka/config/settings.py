@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "kotopaikka.access.context_processors.acting_role",
                 "kotopaikka.core.context_processors.demo_mode",
+                "kotopaikka.portal.navigation.navigation",
             ],
         },
     },

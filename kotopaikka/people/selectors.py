@@ -360,6 +360,10 @@ class PseudonymisedRow:
     municipality_code: str
     nationalities: list[str]
 
+    @property
+    def sex_label(self) -> str:
+        return Person.Sex(self.sex).label if self.sex in Person.Sex.values else self.sex
+
 
 def pseudonymised_person_list(
     *, actor: Actor, limit: int = 500, offset: int = 0

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kotopaikka.access.policy import can
 from kotopaikka.access.roles import Op, PersonView, Role
+from kotopaikka.audit import labels
 from kotopaikka.core.decorators import requires
 from kotopaikka.registry.models import Organisation
 
@@ -200,6 +201,8 @@ def person_access_log(request: HttpRequest, person_id) -> HttpResponse:
             "organisation": organisations.get(e.organisation_code, e.organisation_code),
             "role": Role(e.role).label if e.role in Role.values else e.role,
             "merged_record": e.person_id in merged,
+            "fields": labels.field_labels(e.object_type, e.fields),
+            "channel": labels.channel_label(e.channel),
         }
         for e in events
     ]

@@ -430,6 +430,21 @@ class MoveResolutionApi(ActorAPIView):
 
 class UsageParamsSerializer(serializers.Serializer):
     year = year_field(required=False, help_text="Default: the current year")
+    search = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Only municipalities whose name (fi, sv or en) or code contains this",
+    )
+    sort = serializers.ChoiceField(
+        choices=[*selectors.USAGE_SORTS, *(f"-{c}" for c in selectors.USAGE_SORTS)],
+        required=False,
+        help_text="A column, `-` first for descending; names in the request's language. "
+        "Default: by municipality code",
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=500, help_text="At most this many rows"
+    )
+    offset = serializers.IntegerField(required=False, min_value=0, help_text="Rows to skip")
 
     def get_fields(self):
         return {
@@ -449,6 +464,9 @@ class UsageRowOutput(serializers.Serializer):
 
 
 class UsageApi(ActorAPIView):
+    """Usage per municipality with an agreement; `X-Total-Count` gives the number of rows
+    before `limit` and `offset`."""
+
     @extend_schema(parameters=[UsageParamsSerializer], responses=UsageRowOutput(many=True))
     def get(self, request):
         params = self.query(UsageParamsSerializer)
@@ -456,8 +474,15 @@ class UsageApi(ActorAPIView):
             actor=self.actor,
             year=params.get("year", timezone.localdate().year),
             region=params.get("region", ""),
+            search=params.get("search", ""),
         )
-        return Response(UsageRowOutput(rows, many=True).data)
+        if "sort" in params:
+            rows = selectors.sort_usage(rows, params["sort"])
+        offset = params.get("offset", 0)
+        page = rows[offset : offset + params["limit"]] if "limit" in params else rows[offset:]
+        response = Response(UsageRowOutput(page, many=True).data)
+        response["X-Total-Count"] = str(len(rows))
+        return response
 
 
 class YearPlacesSerializer(ClosedSerializer):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Prefetch, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kotopaikka.access.policy import Actor, require
@@ -201,8 +202,12 @@ def agreement_years(year: int) -> QuerySet[AgreementYear]:
     )
 
 
-def usage_table(*, actor: Actor, year: int, region: str = "") -> list[MunicipalityUsage]:
-    """Usage per municipality with an agreement for `year` (optionally one region).
+def usage_table(
+    *, actor: Actor, year: int, region: str = "", search: str = ""
+) -> list[MunicipalityUsage]:
+    """Usage per municipality with an agreement for `year` (optionally one region, and only
+    municipalities whose name in Finnish, Swedish or English or whose code contains `search`,
+    case ignored), in the order of municipality codes (`sort_usage` sorts them otherwise).
 
     Places are not personal data: regional authorities, KEHA and the ministry see the whole
     country; municipal staff see their own municipality.
@@ -218,8 +223,57 @@ def usage_table(*, actor: Actor, year: int, region: str = "") -> list[Municipali
     if org.kind == Organisation.Kind.MUNICIPALITY:
         years = years.filter(agreement__municipality_id=org.municipality_id)
     years = list(years.order_by("agreement__municipality__code"))
+    if search.strip():
+        # in Python: SQLite's LIKE ignores the case of ASCII letters only (Å, Ä, Ö)
+        wanted = search.strip().casefold()
+        years = [y for y in years if wanted in _searchable(y.agreement.municipality)]
     usage = usage_by_year(years)
     return [MunicipalityUsage(y.agreement.municipality, y, usage[y.pk]) for y in years]
+
+
+def _searchable(municipality: Municipality) -> str:
+    m = municipality
+    return "\n".join((m.code, m.name_fi, m.name_sv, m.name_en)).casefold()
+
+
+#: `?sort=` of the agreements list (and of the usage API): a column, `-` before it descending
+USAGE_SORTS = ("name", "region", "version", "agreed", "proposed", "accepted", "arrived", "free")
+
+
+def _usage_value(row: MunicipalityUsage, column: str) -> object:
+    """The persons' figure (or version) of a row's column; None for "no limit"."""
+    if column == "version":
+        return row.year.agreement.version
+    if column == "free":
+        return row.usage.free["persons"]
+    return getattr(row.usage, column)["persons"]
+
+
+def sort_usage(rows: list[MunicipalityUsage], sort: str = "name") -> list[MunicipalityUsage]:
+    """`rows` in the order `sort` asks for (one of USAGE_SORTS, `-` first for descending).
+
+    Names of municipalities and regions are compared in the user's language (Swedish names
+    and å, ä, ö after z in Swedish: `core.collation`); equal values keep the order of the
+    municipalities' names; a missing figure (no limit agreed) comes last either way."""
+    from kotopaikka.core.collation import sort_key
+
+    descending = sort.startswith("-")
+    column = sort.removeprefix("-")
+    if column not in USAGE_SORTS:
+        raise ValueError(f"unknown sort column {column!r}")
+    language = get_language()
+    by_name = sorted(rows, key=lambda r: sort_key(r.municipality.name, language))
+    if column == "name":
+        return by_name[::-1] if descending else by_name
+    if column == "region":
+        return sorted(
+            by_name,
+            key=lambda r: sort_key(r.municipality.region.name, language),
+            reverse=descending,
+        )
+    known = [r for r in by_name if _usage_value(r, column) is not None]
+    unknown = [r for r in by_name if _usage_value(r, column) is None]
+    return sorted(known, key=lambda r: _usage_value(r, column), reverse=descending) + unknown
 
 
 def usage_by_region(rows: list[MunicipalityUsage]) -> list[tuple[object, Usage]]:

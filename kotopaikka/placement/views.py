@@ -4,17 +4,21 @@ the dashboard. Thin: forms parse, selectors read (scope, audit), services change
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kotopaikka.access.policy import can
 from kotopaikka.access.roles import Op
+from kotopaikka.core import changelog
 from kotopaikka.core.decorators import requires
 from kotopaikka.core.forms import error_messages
 from kotopaikka.optimiser.model import DIMENSIONS
@@ -373,22 +377,69 @@ def move_resolve(request: HttpRequest, notice_id) -> HttpResponse:
 
 @requires(Op.AGREEMENT_VIEW)
 def agreements(request: HttpRequest) -> HttpResponse:
+    """The agreements of a year: searchable by the municipality's name, sortable by each
+    column, 50 a page; the state is in the query (`year`, `region`, `q`, `sort`, `page`)."""
     year = year_param(request.GET.get("year"))
-    rows = selectors.usage_table(
-        actor=request.actor, year=year, region=request.GET.get("region", "")
+    region = request.GET.get("region", "")
+    search = request.GET.get("q", "")[:100]
+    sort = request.GET.get("sort", "name")
+    if sort.removeprefix("-") not in selectors.USAGE_SORTS:
+        sort = "name"
+    rows = selectors.usage_table(actor=request.actor, year=year, region=region, search=search)
+    page = Paginator(selectors.sort_usage(rows, sort), AGREEMENTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    state = {"year": year, "region": region, "q": search.strip()}
     return render(
         request,
         "placement/agreements.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
+            "total": page.paginator.count,
+            "query": urlencode({k: v for k, v in {**state, "sort": sort}.items() if v}),
+            "columns": sort_columns(AGREEMENT_COLUMNS, sort, state),
             "year": year,
             "regions": Region.objects.all(),
-            "region": request.GET.get("region", ""),
+            "region": region,
+            "q": search.strip(),
+            "sort": sort,
             "can_manage": can(request.actor, Op.AGREEMENT_MANAGE),
             "can_move": can(request.actor, Op.SELF_MOVE_RECORD),
         },
     )
+
+
+AGREEMENTS_PAGE_SIZE = 50
+#: the agreements table's columns: (sort key, label, numeric)
+AGREEMENT_COLUMNS = [
+    ("name", gettext_lazy("Municipality"), False),
+    ("region", gettext_lazy("Region"), False),
+    ("version", gettext_lazy("Version"), True),
+    ("agreed", gettext_lazy("Agreed"), True),
+    ("proposed", gettext_lazy("Proposed"), True),
+    ("accepted", gettext_lazy("Accepted"), True),
+    ("arrived", gettext_lazy("Arrived"), True),
+    ("free", gettext_lazy("Free"), True),
+]
+
+
+def sort_columns(columns, sort: str, state: dict) -> list[dict]:
+    """Each column's header: its link (the same query, sorted by it: ascending, or descending
+    when it is the ascending sort already) and its aria-sort."""
+    result = []
+    for key, label, numeric in columns:
+        direction = ""
+        if sort == key:
+            direction = "ascending"
+        elif sort == f"-{key}":
+            direction = "descending"
+        target = f"-{key}" if direction == "ascending" else key
+        query = urlencode({k: v for k, v in {**state, "sort": target}.items() if v})
+        result.append(
+            {"label": label, "numeric": numeric, "href": f"?{query}", "aria_sort": direction}
+        )
+    return result
 
 
 @requires(Op.AGREEMENT_MANAGE)
@@ -488,12 +539,23 @@ def _usage_csv(rows, year: int) -> HttpResponse:
 @requires(Op.AGREEMENT_VIEW)
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement, history = selectors.agreement_get(actor=request.actor, agreement_id=agreement_id)
+    years = {str(y.pk): y.year for y in agreement.years.all()}
     return render(
         request,
         "placement/agreement_detail.html",
         {
             "agreement": agreement,
-            "history": history,
+            "history": changelog.describe(
+                history,
+                # a year's places, or (no year: the agreement itself) nothing to add
+                subject=lambda e: (
+                    _("Agreed places for %(year)s") % {"year": years[e.object_pk]}
+                    if e.object_pk in years and e.content_type.model == "agreementyear"
+                    else ""
+                ),
+                hidden={"agreement"},
+                value_labels={"services": dict(Need.choices)},
+            ),
             "can_manage": can(request.actor, Op.AGREEMENT_MANAGE),
         },
     )

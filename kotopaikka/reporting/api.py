@@ -4,26 +4,28 @@ from rest_framework.response import Response
 
 from kotopaikka.core.api import ActorAPIView
 
-from .selectors import national_summary
+from .selectors import published_summary
+
+HIDDEN = (
+    "null when hidden: a count from 1 to 4, or a count that would let a hidden one be "
+    "worked out from the totals"
+)
 
 
 class RegionCountSerializer(serializers.Serializer):
     region = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
-    persons = serializers.SerializerMethodField(help_text="null when suppressed (1–4)")
-
-    def get_persons(self, row) -> int | None:
-        return None if row.suppressed else row.persons
+    persons = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
 
 
 class SummarySerializer(serializers.Serializer):
-    total_persons = serializers.IntegerField()
-    with_municipality = serializers.IntegerField()
-    waiting = serializers.IntegerField()
+    total_persons = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
+    with_municipality = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
+    waiting = serializers.IntegerField(allow_null=True, help_text=HIDDEN)
     by_region = RegionCountSerializer(many=True)
 
 
 class StatisticsApi(ActorAPIView):
     @extend_schema(responses=SummarySerializer)
     def get(self, request):
-        return Response(SummarySerializer(national_summary(actor=self.actor)).data)
+        return Response(SummarySerializer(published_summary(actor=self.actor)).data)

@@ -4,12 +4,12 @@ from django.shortcuts import render
 from kotopaikka.access.roles import Op
 from kotopaikka.core.decorators import requires
 
-from .selectors import SMALL_CELL, national_summary
+from .selectors import SMALL_CELL, published_summary
 
 
 @requires(Op.REPORTS_VIEW)
 def statistics(request: HttpRequest) -> HttpResponse:
-    summary = national_summary(actor=request.actor)
+    summary = published_summary(actor=request.actor)
     return render(
         request, "reporting/statistics.html", {"summary": summary, "small_cell": SMALL_CELL}
     )

@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
-from kotopaikka.placement.models import PlacementAgreement
+from kotopaikka.core.changelog import Change
+from kotopaikka.placement.models import AgreementYear, PlacementAgreement
 
 from ..documents import one_page_pdf
 
@@ -62,11 +64,11 @@ def test_revisions_are_versioned_and_shown_in_the_history(uusimaa_officer, clien
     assert agreement.version == 2
     page = client.get(reverse("placement:agreement", kwargs={"agreement_id": agreement.pk}))
     assert page.status_code == 200
-    history = page.context["history"]
-    assert any(e.changes_dict.get("persons") == ["10", "14"] for e in history), [
-        e.changes_dict for e in history
-    ]
-    assert all(e.actor_id == uusimaa_officer.user.pk for e in history)
+    history = page.context["history"]  # core.changelog.ChangeEntry, in the page's language
+    with translation.override("fi"):
+        persons = str(AgreementYear._meta.get_field("persons").verbose_name)
+    assert any(Change(persons, "10", "14") in e.changes for e in history), history
+    assert all(e.actor == uusimaa_officer.user.get_username() for e in history)
 
 
 def test_dashboard_map_chart_and_csv(uusimaa_officer, analyst, helsinki_worker, client_for):
