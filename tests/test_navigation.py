@@ -30,7 +30,7 @@ EXPECTED_SECTIONS = {
     "reception_worker": ["placement", "people", "reference"],
     "keha_handler": ["placement", "people", "statistics", "reference"],
     "analyst": ["placement", "people", "statistics", "reference"],
-    "sysadmin": ["people", "reference", "admin"],
+    "sysadmin": ["placement", "people", "reference", "admin"],  # the outcome models
 }
 
 
@@ -85,10 +85,12 @@ def test_officer_on_a_placement_page_sees_the_section_and_its_pages(uusimaa_offi
         reverse("placement:case_import"),
         reverse("placement:moves"),
         reverse("placement:agreements"),
+        reverse("placement:policy"),
+        reverse("placement:outcome_models"),
         reverse("placement:dashboard"),
     ]
     assert dict(sub)[reverse("placement:agreements")] == "page"
-    assert [c for _h, c in sub].count(None) == 4
+    assert [c for _h, c in sub].count(None) == 6
 
 
 def test_a_deeper_page_marks_its_section_page(uusimaa_officer, client_for, make_agreement):

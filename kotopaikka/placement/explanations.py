@@ -214,17 +214,19 @@ def unplaced_text(item: dict, names: dict[str, str]) -> str:
             "rules": _rules_text(d.get("rules", {}))
         }
     elif reason == "too_large":
-        text = ngettext(
-            "The only allowed municipality is too small for it.",
-            "All %(n)s allowed municipalities are too small for it.",
-            d.get("allowed", 0),
-        ) % {"n": d.get("allowed", 0)}
+        n = d.get("allowed", 0)
+        text = (
+            _("The only allowed municipality is too small for it.")
+            if n == 1
+            else _("All %(n)s allowed municipalities are too small for it.") % {"n": n}
+        )
     elif reason == "capacity_full":
-        text = ngettext(
-            "The only allowed municipality with room for it is full.",
-            "All %(n)s allowed municipalities that could take it are full.",
-            d.get("allowed", 0),
-        ) % {"n": d.get("allowed", 0)}
+        n = d.get("allowed", 0)
+        text = (
+            _("The only allowed municipality with room for it is full.")
+            if n == 1
+            else _("All %(n)s allowed municipalities that could take it are full.") % {"n": n}
+        )
     elif reason == "not_worth":
         text = _("There are free places, but the weights make placing it worth nothing.")
     elif reason == "fairness":

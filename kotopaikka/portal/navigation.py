@@ -130,6 +130,20 @@ PAGES = [
     ),
     _page(
         "placement",
+        Op.OPTIMISER_RUN,
+        _("Placement policy"),
+        _("What the optimiser weighs, in which order; its versions."),
+        "placement:policy",
+    ),
+    _page(
+        "placement",
+        Op.OUTCOME_MODEL_VIEW,
+        _("Outcome models"),
+        _("The employment model the optimiser uses: its card, quality and training."),
+        "placement:outcome_models",
+    ),
+    _page(
+        "placement",
         Op.PLACEMENT_DASHBOARD,
         _("Placement dashboard"),
         _("Places by region and municipality on a map, waiting times, decisions."),

@@ -63,7 +63,7 @@ def test_start_follow_read_in_swedish_lock_and_rerun_send(
     names = {"091": "Helsingfors", "049": "Esbo", "092": "Vanda"}
     for a in rows.values():
         assert a["municipality_name"] == names[a["municipality"]]
-        assert [c["name"] for c in a["components"]][0] == "förväntad sysselsättning"
+        assert a["components"][0]["name"] == "förväntad sysselsättning"
         assert a["components"][0]["value"] > 0
         assert len(a["alternatives"]) == 2
         for alt in a["alternatives"]:
