@@ -453,5 +453,25 @@ def explain_case(res: Result, case_id: str) -> str:
             return "\n".join(lines)
     for u in res.unplaced:
         if u.case == case_id:
-            return f"Case {case_id}: not placed: {u.message} [{u.reason}]"
+            fix = fix_text(u.details.get("fix") or {})
+            return f"Case {case_id}: not placed: {u.message} [{u.reason}]" + (
+                f"\n  what would place it: {fix}" if fix else ""
+            )
     raise KeyError(case_id)
+
+
+def fix_text(fix: dict) -> str:
+    """The English text of an unplaced case's ``details["fix"]`` (the app translates it)."""
+    kind = fix.get("kind")
+    if kind == "more_places":
+        return f"{_fmt(fix['more'])} more {fix['dimension']} in {fix['municipality']}"
+    if kind == "add_service":
+        changes = [f"offered {', '.join(fix['needs'])}"] if fix.get("needs") else []
+        if fix.get("accept_emergency"):
+            changes.append("took emergency cases")
+        return f"{fix['municipality']}, if it {' and '.join(changes)}"
+    if kind == "policy":
+        return "policy weights that value placing it"
+    if kind == "run_longer":
+        return "a longer run"
+    return ""

@@ -140,3 +140,17 @@ def test_an_unplaced_case_says_which_service_added_where_would_place_it():
         "needs": ["specialised_health_care"],
         "accept_emergency": False,
     }
+
+
+def test_the_cli_text_says_what_would_place_an_unplaced_case():
+    from kotopaikka.optimiser.explain import explain_case
+
+    d = doc(
+        [muni("091", 3, services=["accessible_dwelling"]), muni("049", 4)],
+        [case("A", 2, needs=["specialised_health_care"], outcome=[1.0, 1.5])],
+    )
+    inst = load_instance(d)
+    res = solve(inst, method="exact", time_limit=20)
+    text = explain_case(res, "A")
+    assert "not placed" in text
+    assert "what would place it: 049, if it offered specialised_health_care" in text
