@@ -123,3 +123,19 @@ def test_the_run_page_in_swedish_names_municipalities_and_the_policy(
     assert "bevisat optimal" in html or "bevisad avvikelse" in html
     model_cell = html.split('data-testid="run-model"')[1].split("</dd>")[0]
     assert "syntetisk" in model_cell  # the model was trained on synthetic history
+
+
+def test_a_cases_ties_and_wishes_are_shown_by_name(uusimaa_officer, client_for):
+    case = services.case_create(
+        actor=uusimaa_officer,
+        data=services.CaseData(
+            reference="147-83000099",
+            members=[services.MemberData(age=40)],
+            ties=["049"],
+            wishes=["091"],
+        ),
+    )
+    officer = client_for(uusimaa_officer)
+    officer.cookies["django_language"] = "sv"
+    html = officer.get(reverse("placement:case", kwargs={"case_id": case.pk})).content.decode()
+    assert "<dd>Esbo</dd>" in html and "<dd>Helsingfors</dd>" in html
