@@ -37,6 +37,17 @@ def _progress_bar(enabled: bool, desc: str):
     return bar, progress
 
 
+def _gap(text: str) -> float:
+    """A relative gap: a number from 0 up to (not including) 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {text}")
+    return value
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     from .io import load_instance
     from .results import save_result
@@ -51,6 +62,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
             seed=args.seed,
             method=args.method,
+            target_gap=args.target_gap,
             explain=not args.no_explain,
             progress=progress,
         )
@@ -151,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--method", choices=["auto", "exact", "decompose", "greedy"], default="auto")
+    s.add_argument(
+        "--target-gap",
+        type=_gap,
+        default=1e-4,
+        help="proven relative gap at which the decomposition stops using the time left "
+        "(default 0.0001 = 0.01 %%)",
+    )
     s.add_argument("--no-explain", action="store_true", help="leave explanations out")
     s.add_argument(
         "--timings",

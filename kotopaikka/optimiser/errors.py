@@ -17,6 +17,7 @@ ERROR_CODES: dict[str, str] = {
     "negative_capacity": "a capacity is negative",
     "duplicate_id": "two items share the same identifier",
     "unknown_municipality": "a municipality code is not one of the instance's municipalities",
+    "unregistered_municipality": "a municipality code is not a municipality of the registry",
     "unknown_region": "a region code is not used by any municipality",
     "case_too_large": "a case (or linked group) needs more of a capacity than any municipality has",
     "bad_scores": "an outcome score list has the wrong length or a non-finite value",

@@ -27,7 +27,7 @@ from ortools.graph.python import min_cost_flow
 from .lp import Bound, LPSolution, Prices, build_model, reduced_profit
 from .model import CASES, EMERGENCY, LARGE, PERSONS, UAM
 from .native import load_model, quiet_native_output
-from .problem import Problem
+from .problem import Problem, fits
 
 #: Largest improvement MIP (columns) HiGHS presolves and solves at the root in seconds.
 IMPROVE_MAX_COLUMNS = 40_000
@@ -410,3 +410,79 @@ def start_vector(P: Problem, mdl, col_k: np.ndarray, col_m: np.ndarray, sol: Sol
         persons = np.bincount(col_m, weights=x[: mdl.ncol] * P.A[col_k, 0], minlength=P.M)
         mdl.fair.fill(x, P, persons)
     return x
+
+
+def improve_in_municipalities(
+    P: Problem,
+    sol: Sol,
+    munis: np.ndarray,
+    *,
+    time_limit: float,
+    prices: Prices | None = None,
+    max_columns: int = IMPROVE_MAX_COLUMNS,
+) -> Sol | None:
+    """A neighbourhood of ``sol``: re-decide by MIP everything placed in the municipalities
+    ``munis`` together with every unplaced unit, over the pairs into ``munis``; the rest stays.
+
+    Families are integer, persons alone continuous in the MIP (their placement is then made
+    integral, over all municipalities, by the min-cost flow). The MIP starts from ``sol``'s
+    own choices, so the returned solution is never worse than ``sol``; ``None`` if there is
+    nothing to re-decide, the model has more than ``max_columns`` columns or HiGHS found
+    nothing. Not for the fairness term (the neighbourhood does not see the other regions).
+    """
+    if P.has_fairness or len(munis) == 0:
+        return None
+    t0 = time.perf_counter()
+    single = flow_classes(P)
+    in_s = np.zeros(P.M, dtype=bool)
+    in_s[munis] = True
+    inside = in_s[sol.m]
+    kept = Sol(sol.k[~inside], sol.m[~inside], sol.cnt[~inside])
+    free_n = P.n - kept.placed_per_class(P.K)  # units placed in ``munis`` or unplaced
+    free = np.flatnonzero(free_n > 0.5)
+    if len(free) == 0:
+        return None
+    cap = P.cap[munis]
+    ok = P.E[np.ix_(free, munis)] & (P.W[np.ix_(free, munis)] > 0) & fits(P.A[free], cap)
+    if ok.sum() > max_columns:
+        return None
+    ki, mi_loc = np.nonzero(ok)
+    if len(ki) == 0:
+        return None
+    # a sub-problem over ``munis`` only: its columns are (free class, local municipality)
+    sub = Problem(
+        inst=P.inst,
+        unit_cases=[],
+        unit_class=np.zeros(0, dtype=np.int64),
+        locked={},
+        n=free_n[free],
+        A=P.A[free],
+        W=P.W[np.ix_(free, munis)],
+        E=ok,
+        cap=cap,
+        const=0.0,
+        region=P.region[munis],
+        target=P.target,
+        rho=0.0,
+        locked_region_persons=np.zeros(len(P.target)),
+        locked_persons=0.0,
+    )
+    mdl = build_model(sub, np.arange(len(free)), ki, mi_loc, cap, free_n[free])
+    integ = np.zeros(len(mdl.c))
+    integ[: mdl.ncol] = ~single[free[ki]]
+    loc = np.full(P.K, -1)
+    loc[free] = np.arange(len(free))
+    loc_m = np.full(P.M, -1)
+    loc_m[munis] = np.arange(len(munis))
+    part = Sol(loc[sol.k[inside]], loc_m[sol.m[inside]], sol.cnt[inside])
+    x0 = start_vector(sub, mdl, ki, mi_loc, part)
+    remaining = time_limit - (time.perf_counter() - t0)
+    if remaining < 0.2:
+        return None
+    res = run_milp(mdl, integ, remaining, start=x0)
+    if res.x is None:
+        return None
+    x = np.where(integ[: mdl.ncol] > 0, np.round(res.x[: mdl.ncol]), 0.0)
+    chosen = x > 0.5
+    families = Sol.from_parts([kept, Sol(free[ki[chosen]], munis[mi_loc[chosen]], x[chosen])])
+    return complete_with_singles(P, families, prices)

@@ -35,6 +35,36 @@ from .model import (
 
 INSTANCE_SCHEMA = "instance.schema.json"
 RESULT_SCHEMA = "result.schema.json"
+#: ``municipality_codes``: the codes are those of the shipped registry (the default) ...
+REGISTRY = "registry"
+#: ... or the instance declares municipalities of its own (any 3-digit codes)
+OWN = "own"
+
+
+@cache
+def registry_codes() -> frozenset[str]:
+    """The codes of the real municipalities (kotopaikka/optimiser/municipalities.py)."""
+    from .municipalities import real_municipalities
+
+    return frozenset(m.code for m in real_municipalities())
+
+
+def registry_issues(inst: Instance) -> list[Issue]:
+    """A municipality whose code is not a real municipality of the registry (an instance that
+    does not declare ``"municipality_codes": "own"``)."""
+    real = registry_codes()
+    return [
+        Issue(
+            "unregistered_municipality",
+            f"municipality {m.code}",
+            "code",
+            f"municipalities[{i}].code: '{m.code}' is not a municipality of the registry "
+            f"(Statistics Finland, 2025 division); an instance with municipalities of its own "
+            f'declares "municipality_codes": "own"',
+        )
+        for i, m in enumerate(inst.municipalities)
+        if m.code not in real
+    ]
 
 
 @cache
@@ -52,13 +82,16 @@ def parse_json(text: str | bytes, what: str = "instance") -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
+        # some of Python's messages end in "at" ("Unterminated string starting at"): the
+        # position follows once, not "at at"
+        reason = re.sub(r"\s+at$", "", exc.msg)
         raise InstanceError(
             [
                 Issue(
                     "malformed_json",
                     what,
                     f"line {exc.lineno} column {exc.colno}",
-                    f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                    f"not valid JSON: {reason} at line {exc.lineno}, column {exc.colno}",
                 )
             ]
         ) from exc
@@ -320,6 +353,8 @@ def instance_from_dict(doc: Any, *, validate_schema: bool = True) -> Instance:
         outcome_label=doc.get("outcome_label", ""),
     )
     issues = _outcome_from_docs(inst, doc["cases"])
+    if doc.get("municipality_codes", REGISTRY) == REGISTRY:
+        issues += registry_issues(inst)
     issues += semantic_issues(inst)
     if issues:
         raise InstanceError(issues)
@@ -370,7 +405,7 @@ def _outcome_from_docs(inst: Instance, case_docs: list[dict]) -> list[Issue]:
                             "unknown_municipality",
                             item,
                             f"outcome.{code}",
-                            f"unknown municipality '{code}'",
+                            f"cases[{i}].outcome: '{code}' is not a municipality of this instance",
                         )
                     )
                 else:
@@ -391,7 +426,8 @@ def semantic_issues(inst: Instance, *, size_checks: bool = True) -> list[Issue]:
                     "duplicate_id",
                     f"municipality {m.code}",
                     "code",
-                    f"municipality code '{m.code}' appears twice (items {codes[m.code]} and {i})",
+                    f"municipalities[{codes[m.code]}].code and municipalities[{i}].code: "
+                    f'duplicate code "{m.code}"',
                 )
             )
         codes.setdefault(m.code, i)
@@ -402,37 +438,48 @@ def semantic_issues(inst: Instance, *, size_checks: bool = True) -> list[Issue]:
                         "negative_capacity",
                         f"municipality {m.code}",
                         f"capacity.{d}",
-                        f"capacity {d} is {v}; it must be 0 or more",
+                        f"municipalities[{i}].capacity.{d} is {v}; it must be 0 or more",
                     )
                 )
-    seen_cases: set[str] = set()
-    for c in inst.cases:
+    seen_cases: dict[str, int] = {}
+    for i, c in enumerate(inst.cases):
         item = f"case {c.id}"
         if c.id in seen_cases:
-            add(Issue("duplicate_id", item, "id", f"case id '{c.id}' appears twice"))
-        seen_cases.add(c.id)
-        if not c.members:
-            add(Issue("schema_violation", item, "members", "a case needs at least one member"))
-        for fname in ("ties", "wishes", "declined_by"):
-            for k, code in enumerate(getattr(c, fname)):
-                if code not in codes:
-                    add(
-                        Issue(
-                            "unknown_municipality",
-                            item,
-                            f"{fname}[{k}]",
-                            f"unknown municipality '{code}'",
-                        )
-                    )
-        if c.locked_to is not None and c.locked_to not in codes:
             add(
                 Issue(
-                    "unknown_municipality",
+                    "duplicate_id",
                     item,
-                    "locked_to",
-                    f"unknown municipality '{c.locked_to}'",
+                    "id",
+                    f'cases[{seen_cases[c.id]}].id and cases[{i}].id: duplicate id "{c.id}"',
                 )
             )
+        seen_cases.setdefault(c.id, i)
+        if not c.members:
+            add(
+                Issue(
+                    "schema_violation",
+                    item,
+                    "members",
+                    f"cases[{i}].members: a case needs at least one member",
+                )
+            )
+        refs = [
+            (f"{f}[{k}]", code)
+            for f in ("ties", "wishes", "declined_by")
+            for k, code in enumerate(getattr(c, f))
+        ]
+        if c.locked_to is not None:
+            refs.append(("locked_to", c.locked_to))
+        for fname, code in refs:
+            if code not in codes:
+                add(
+                    Issue(
+                        "unknown_municipality",
+                        item,
+                        fname,
+                        f"cases[{i}].{fname}: '{code}' is not a municipality of this instance",
+                    )
+                )
         for k, mem in enumerate(c.members):
             if mem.unaccompanied_minor and mem.age >= 18:
                 add(
@@ -440,7 +487,8 @@ def semantic_issues(inst: Instance, *, size_checks: bool = True) -> list[Issue]:
                         "bad_member",
                         item,
                         f"members[{k}].unaccompanied_minor",
-                        f"an unaccompanied minor must be under 18, age is {mem.age}",
+                        f"cases[{i}].members[{k}].unaccompanied_minor: an unaccompanied minor "
+                        f"must be under 18, age is {mem.age}",
                     )
                 )
     seen_regions: set[str] = set()
@@ -644,6 +692,8 @@ def instance_to_dict(inst: Instance, *, include_outcome: bool = True) -> dict:
     doc["weights"] = inst.weights.to_dict()
     if inst.outcome_label:
         doc["outcome_label"] = inst.outcome_label
+    if any(m.code not in registry_codes() for m in inst.municipalities):
+        doc["municipality_codes"] = OWN  # codes of its own: declared, so that it reads back
     if inst.regions:
         doc["regions"] = [
             {"code": r.code, "name": r.name, "target_share": r.target_share} for r in inst.regions

@@ -36,6 +36,8 @@ from .problem import Problem
 POSITIVE = 1e-12
 #: First step length (share of the Polyak step): longer steps overshot on the benchmark.
 STEP = 0.1
+#: Shortest step: below it the subgradient steps stop (the bound no longer moves).
+MIN_STEP = 1e-4
 
 
 @dataclass
@@ -46,6 +48,14 @@ class KnapsackBound:
     u: np.ndarray  # (K,) class prices used
     lam: np.ndarray  # (M, D) capacity prices used (persons column ignored)
     rounds: int = 1  # evaluations made (the first at the given prices)
+    theta: float = STEP  # the step length reached (a call with ``start`` continues from it)
+    g_u: np.ndarray | None = None  # the subgradient at (u, lam), for a continuation
+    g_lam: np.ndarray | None = None
+
+    @property
+    def converged(self) -> bool:
+        """The steps became too short to lower the bound any further."""
+        return self.theta < MIN_STEP
 
 
 def knapsack_value(
@@ -120,25 +130,40 @@ def knapsack_bound(
     target: float | None = None,
     time_limit: float = 0.0,
     max_rounds: int = 200,
+    start: KnapsackBound | None = None,
 ) -> KnapsackBound | None:
     """``L(u, lam)`` over all pairs, then lowered by projected subgradient steps while
     ``time_limit`` lasts (Polyak steps towards ``target``, a known solution's value). Every
     point visited is a valid bound; the best is returned. ``None`` with the fairness term,
-    which this relaxation does not cover."""
+    which this relaxation does not cover.
+
+    ``start`` (an earlier call's result) continues that descent: from its best point, at its
+    step length, its rounds counted in (``u`` and ``lam`` are then not used); ``max_rounds``
+    counts this call's rounds only."""
     if P.has_fairness or P.K == 0:
         return None
     t0 = time.perf_counter()
-    lam = Prices(lam, np.zeros(len(P.target))).clipped(P).lam
-    lam[:, PERSONS] = 0.0  # the persons places stay as knapsacks
-    u = np.maximum(u, 0.0)
     best: KnapsackBound | None = None
-    theta, fails, rounds = STEP, 0, 0
+    theta, fails, rounds, before = STEP, 0, 0, 0
+    if start is not None:
+        best, theta, before = start, start.theta, start.rounds
+        u, lam = start.u.copy(), start.lam.copy()
+        if start.converged or target is None:
+            return start
+        # a continuation steps from the best point at once
+        u, lam = _step(u, lam, start.g_u, start.g_lam, theta * (best.value - target))
+        if u is None:
+            return start
+    else:
+        lam = Prices(lam, np.zeros(len(P.target))).clipped(P).lam
+        lam[:, PERSONS] = 0.0  # the persons places stay as knapsacks
+        u = np.maximum(u, 0.0)
     while True:
         rounds += 1
         t_round = time.perf_counter()
         value, kp, tables, g_u, g_lam = _evaluate(P, u, lam)
         if best is None or value < best.value:
-            best = KnapsackBound(value, kp, tables, u.copy(), lam.copy())
+            best = KnapsackBound(value, kp, tables, u.copy(), lam.copy(), g_u=g_u, g_lam=g_lam)
             fails = 0
         else:
             fails += 1
@@ -150,21 +175,28 @@ def knapsack_bound(
             target is None
             or best.value - target <= 1e-9 * max(1.0, abs(target))
             or rounds >= max_rounds
-            or theta < 1e-4
+            or theta < MIN_STEP
             or (now - t0) + 1.5 * (now - t_round) > time_limit
         ):
             break
-        # project the direction on the sign constraints, step towards the target
-        g_u = np.where((u <= 0) & (g_u > 0), 0.0, g_u)
-        g_lam = np.where((lam <= 0) & (g_lam > 0), 0.0, g_lam)
-        norm = float((g_u**2).sum() + (g_lam**2).sum())
-        if norm == 0:
+        u, lam = _step(u, lam, g_u, g_lam, theta * (value - target))
+        if u is None:
             break
-        step = theta * (value - target) / norm
-        u = np.maximum(u - step * g_u, 0.0)
-        lam = np.maximum(lam - step * g_lam, 0.0)
-    best.rounds = rounds
+    best.rounds = before + rounds
+    best.theta = theta
     return best
+
+
+def _step(u, lam, g_u, g_lam, length: float):
+    """A projected subgradient step of ``length`` / |g|² (Polyak), or ``(None, None)`` when
+    the direction is zero."""
+    g_u = np.where((u <= 0) & (g_u > 0), 0.0, g_u)  # project on the sign constraints
+    g_lam = np.where((lam <= 0) & (g_lam > 0), 0.0, g_lam)
+    norm = float((g_u**2).sum() + (g_lam**2).sum())
+    if norm == 0:
+        return None, None
+    step = length / norm
+    return np.maximum(u - step * g_u, 0.0), np.maximum(lam - step * g_lam, 0.0)
 
 
 def pair_bounds(P: Problem, B: KnapsackBound) -> np.ndarray:

@@ -14,10 +14,18 @@ Methods:
   bound is still computed so its gap is known.
 * ``"auto"``: ``exact`` up to :data:`EXACT_MAX_UNITS` units, else ``decompose``.
 
+``decompose`` uses the time it is given: after its own stages, while time is left and the gap is
+above ``target_gap``, :func:`_use_the_time` keeps lowering the bound (more knapsack subgradient
+rounds), solves the reduced-cost-fixed MIP once fixing leaves it small, and tries neighbourhood
+MIPs on the solution (all that is placed in a few municipalities re-decided with the unplaced
+units), keeping the best solution and the lowest bound. It returns early only when the gap is
+within ``target_gap`` or none of these can move any more.
+
 Same input and seed give the same result, unless a time limit cuts a stage short: then the
 result can depend on the machine's speed (``exact`` says ``time_limit`` in ``result.status``;
 ``decompose`` gives each stage a share of the limit, so its result can vary whenever a stage
-used up its share, see ``result.timings``).
+used up its share, see ``result.timings``; the number of steps of the last stage depends on the
+clock too, see ``result.stats["neighbourhoods"]`` and ``["knapsack_rounds"]``).
 """
 
 from __future__ import annotations
@@ -28,9 +36,16 @@ from collections.abc import Callable
 import numpy as np
 
 from .errors import InstanceError
-from .exact import solve_reduced_mip
+from .exact import reduced_pairs, solve_reduced_mip
 from .greedy import greedy_units
-from .heuristic import Sol, fill_remaining, improve_with_mip, round_lp
+from .heuristic import (
+    IMPROVE_MAX_COLUMNS,
+    Sol,
+    fill_remaining,
+    improve_in_municipalities,
+    improve_with_mip,
+    round_lp,
+)
 from .io import instance_digest, semantic_issues
 from .knapsack import knapsack_bound
 from .lp import lagrangian_bound, solve_lp
@@ -39,6 +54,14 @@ from .problem import Problem, compile_problem
 from .scores import components
 
 EXACT_MAX_UNITS = 600
+#: decompose: shares of the time left for the improvement MIP, then for the first bound
+#: rounds; what remains goes to :func:`_use_the_time`.
+IMPROVE_SHARE = 0.75
+BOUND_SHARE = 1.0
+#: Seconds of one step of :func:`_use_the_time` (a neighbourhood MIP, or bound rounds).
+POLISH_STEP = 1.0
+#: Municipalities re-decided together by one neighbourhood MIP.
+NEIGHBOURHOOD = 10
 LP_MAX_CLASSES = 20_000
 METHODS = ("auto", "exact", "decompose", "greedy")
 BOUND_TOL = 1e-6
@@ -132,8 +155,9 @@ def solve(
             and left() > reserve + 1
         ):
             prog("improve", 0.7)
-            # the MIP may take three quarters of what is left: the rest lowers the bound
-            share = 0.75 if P.K <= LP_MAX_CLASSES else 1.0
+            # the MIP may take a share of what is left: the rest lowers the bound and then
+            # alternates between both (see _use_the_time)
+            share = IMPROVE_SHARE if P.K <= LP_MAX_CLASSES else 1.0
             better = improve_with_mip(P, lp, B, time_limit=share * (left() - reserve), start=sol)
             stats["improved"] = False  # True only if its assignment replaced the rounded one
             if better is not None:
@@ -155,13 +179,28 @@ def solve(
                 lp.u,
                 lp.prices.lam,
                 target=value,
-                time_limit=left() - reserve,
+                time_limit=BOUND_SHARE * (left() - reserve),
             )
             if kb is not None:
                 stats["knapsack_bound"] = kb.value
                 stats["knapsack_rounds"] = kb.rounds
                 bound = min(bound, kb.value)
             lap("bound")
+            if relative_gap(value, bound) > target_gap and left() > reserve + 0.5:
+                prog("polish", 0.85)
+                sol, value, bound = _use_the_time(
+                    P,
+                    B,
+                    kb,
+                    sol,
+                    value,
+                    bound,
+                    seed=seed,
+                    target_gap=target_gap,
+                    deadline=time.perf_counter() + left() - reserve,
+                    stats=stats,
+                )
+                lap("polish")
         # a bound below the solution (never expected) is clamped and recorded by build_result;
         # relative_gap already counts it as no gap
         if method != "exact":
@@ -190,6 +229,80 @@ def solve(
     res.timings["total"] = round(time.perf_counter() - t0, 4)
     prog("done", 1.0)
     return res
+
+
+def _use_the_time(
+    P: Problem,
+    B,
+    kb,
+    sol: Sol,
+    value: float,
+    bound: float,
+    *,
+    seed: int,
+    target_gap: float,
+    deadline: float,
+    stats: dict,
+) -> tuple[Sol, float, float]:
+    """While time is left and the gap is above ``target_gap``: lower the bound (more knapsack
+    subgradient rounds, continued where the last call stopped), solve the reduced-cost-fixed
+    MIP when fixing leaves it small enough to solve (then the gap closes), and otherwise
+    improve the solution by neighbourhood MIPs: everything in :data:`NEIGHBOURHOOD`
+    municipalities drawn at random (seeded) re-decided with the unplaced units. Keeps the
+    best solution and the lowest bound. Returns (solution, value, bound)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 303]))
+    # the neighbourhoods do not see the fairness term (other regions' persons)
+    places = np.flatnonzero(P.cap[:, 0] > 0) if not P.has_fairness else np.zeros(0, np.int64)
+    fixed_at = None  # (incumbent, bound) of the last reduced-cost fixing tried
+    steps = improved = idle = 0
+    while relative_gap(value, bound) > target_gap:
+        now = time.perf_counter()
+        if deadline - now < 0.3:
+            break
+        slice_ = min(POLISH_STEP, deadline - now)
+        moved = False
+        if (value, bound) != fixed_at:  # fixing with the current incumbent and bound
+            fixed_at = (value, bound)
+            kg, _ = reduced_pairs(P, B, value, kb)
+            if len(kg) <= IMPROVE_MAX_COLUMNS:
+                ex = solve_reduced_mip(
+                    P, B, sol, value, time_limit=deadline - time.perf_counter(), knap=kb
+                )
+                stats.update(mip_status=ex.status, pairs_after_fixing=ex.pairs_kept)
+                if ex.sol is not None:
+                    sol, value = ex.sol, P.evaluate_sparse(ex.sol.k, ex.sol.m, ex.sol.cnt)
+                bound = min(bound, ex.bound)
+                continue
+        if kb is not None and not kb.converged:
+            kb = knapsack_bound(P, kb.u, kb.lam, target=value, time_limit=slice_, start=kb)
+            stats["knapsack_rounds"] = kb.rounds
+            if kb.value < bound:
+                stats["knapsack_bound"] = kb.value
+                bound, moved = kb.value, True
+        if deadline - time.perf_counter() > 0.3 and len(places):
+            pick = rng.choice(places, min(NEIGHBOURHOOD, len(places)), replace=False)
+            better = improve_in_municipalities(
+                P,
+                sol,
+                np.sort(pick),
+                time_limit=min(POLISH_STEP, deadline - time.perf_counter()),
+                prices=B.prices,
+            )
+            steps += 1
+            idle = 0 if better is not None else idle + 1
+            if idle >= 20 and not moved:  # nothing to re-decide anywhere (all placed well)
+                break
+            if better is not None:
+                better = fill_remaining(P, better)
+                v2 = P.evaluate_sparse(better.k, better.m, better.cnt)
+                if v2 > value + 1e-9 and P.is_feasible(better.k, better.m, better.cnt):
+                    sol, value, moved = better, v2, True
+                    improved += 1
+        elif not moved:
+            break
+    stats["neighbourhoods"] = steps
+    stats["neighbourhoods_improved"] = improved
+    return sol, value, bound
 
 
 def _relaxation(P: Problem, *, seed: int, time_limit: float):

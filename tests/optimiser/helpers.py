@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from kotopaikka.optimiser.io import registry_codes
+
 
 def muni(code: str, persons: int, region: str = "01", **kw) -> dict:
     d = {"code": code, "name": f"M{code}", "region": region, "capacity": {"persons": persons}}
@@ -21,6 +23,8 @@ def case(cid: str, size: int = 1, **kw) -> dict:
 
 
 def doc(munis: list[dict], cases: list[dict], **kw) -> dict:
+    """An instance document; one with invented codes ("001", "002", ...: not municipalities
+    of the registry) declares them as its own, as the format requires."""
     d = {
         "format": "kotopaikka-placement-instance",
         "version": 1,
@@ -28,6 +32,8 @@ def doc(munis: list[dict], cases: list[dict], **kw) -> dict:
         "municipalities": copy.deepcopy(munis),
         "cases": copy.deepcopy(cases),
     }
+    if any(m["code"] not in registry_codes() for m in munis):
+        d["municipality_codes"] = "own"
     d.update(kw)
     return d
 

@@ -75,6 +75,7 @@ def random_doc(
         "format": "kotopaikka-placement-instance",
         "version": 1,
         "name": f"rand{seed}",
+        "municipality_codes": "own",  # invented codes (100, 107, ...), not the registry's
         "municipalities": munis,
         "cases": cases,
         "weights": {
@@ -120,3 +121,17 @@ def brute_force(inst: Instance) -> tuple[float, dict[str, str]]:
         if v > best + 1e-12:
             best, best_a = v, a
     return best, best_a
+
+
+def random_problem(seed: int, n_cases: int, n_munis: int, **kw):
+    """(instance, compiled problem) for a hypothesis test; examples without a valid instance
+    or with nothing to decide are rejected (``assume``)."""
+    from hypothesis import assume
+
+    from kotopaikka.optimiser.problem import compile_problem
+
+    inst = random_instance(seed, n_cases, n_munis, **kw)
+    assume(inst is not None)
+    P = compile_problem(inst)
+    assume(P.K > 0)
+    return inst, P

@@ -48,6 +48,32 @@ def test_cli_refuses_bad_instance_with_exit_2(tmp_path, capsys):
     assert "[unknown_municipality] case A, field 'ties[0]'" in err
     bad.write_text("{not json")
     assert main(["solve", str(bad), "-o", str(tmp_path / "r.json"), "-q"]) == 2
+    bad.write_text(
+        '{"format": "kotopaikka-placement-instance", "version": 1, '
+        '"municipalities": [{"code": "999", "capacity": {"persons": 3}}], "cases": []}'
+    )
+    capsys.readouterr()
+    assert main(["solve", str(bad), "-o", str(tmp_path / "r.json"), "-q"]) == 2
+    assert "[unregistered_municipality] municipality 999, field 'code'" in capsys.readouterr().err
+
+
+def test_cli_target_gap(tmp_path, capsys, monkeypatch):
+    import kotopaikka.optimiser.solve as solve_module
+
+    inst = tmp_path / "inst.json"
+    assert main(["generate", "--cases", "20", "--seed", "1", "-o", str(inst)]) == 0
+    seen = []
+    real = solve_module.solve
+    monkeypatch.setattr(solve_module, "solve", lambda *a, **kw: seen.append(kw) or real(*a, **kw))
+    res = str(tmp_path / "r.json")
+    assert main(["solve", str(inst), "-o", res, "-q", "--target-gap", "0.001"]) == 0
+    assert seen[-1]["target_gap"] == 0.001
+    assert main(["solve", str(inst), "-o", res, "-q"]) == 0
+    assert seen[-1]["target_gap"] == 1e-4
+    for bad in ("1.5", "-0.1", "lots"):
+        with pytest.raises(SystemExit):
+            main(["solve", str(inst), "-o", res, "-q", "--target-gap", bad])
+    assert "--target-gap" in capsys.readouterr().err
 
 
 def test_outcome_model_quality_and_plug_in(tmp_path):

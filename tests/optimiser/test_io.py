@@ -73,6 +73,19 @@ def test_malformed_json_names_line_and_column():
     assert issue.field == "line 2 column 12"
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"name": "abc', "Unterminated string starting at line 1, column 10"),
+        ('{"name": "a\x01"}', "Invalid control character at line 1, column 12"),
+    ],
+)
+def test_malformed_json_message_says_at_once(text, reason):
+    issue = one(refused(text), "malformed_json")
+    assert issue.message == f"not valid JSON: {reason}"
+    assert "at at" not in str(issue)
+
+
 def test_nan_is_refused():
     text = json.dumps(small_doc()).replace("0.9]", "NaN]", 1)
     assert one(refused(text), "malformed_json")
@@ -103,9 +116,10 @@ def test_unknown_municipality_in_ties_and_lock():
     issues = refused(d)
     tie = next(i for i in issues if i.field == "ties[0]")
     assert (tie.code, tie.item) == ("unknown_municipality", "case B")
-    assert "999" in tie.message
+    assert tie.message == "cases[1].ties[0]: '999' is not a municipality of this instance"
     lock = next(i for i in issues if i.field == "locked_to")
     assert (lock.code, lock.item) == ("unknown_municipality", "case C")
+    assert lock.message.startswith("cases[2].locked_to: '998'")
 
 
 def test_case_bigger_than_every_municipality():
@@ -126,11 +140,47 @@ def test_linked_group_bigger_than_every_municipality():
 
 def test_duplicates():
     d = small_doc()
-    d["cases"][1]["id"] = "A"
-    assert one(refused(d), "duplicate_id").item == "case A"
+    d["cases"][3]["id"] = "B"
+    issue = one(refused(d), "duplicate_id")
+    assert (issue.item, issue.field) == ("case B", "id")
+    assert issue.message == 'cases[1].id and cases[3].id: duplicate id "B"'
     d = small_doc()
     d["municipalities"][2]["code"] = "091"
-    assert one(refused(d), "duplicate_id").item == "municipality 091"
+    issue = one(refused(d), "duplicate_id")
+    assert (issue.item, issue.field) == ("municipality 091", "code")
+    assert (
+        issue.message == 'municipalities[0].code and municipalities[2].code: duplicate code "091"'
+    )
+
+
+def test_municipality_not_in_the_registry_is_refused():
+    d = small_doc()
+    d["municipalities"][1]["code"] = "999"
+    issues = refused(d)
+    assert [i.code for i in issues] == ["unregistered_municipality"]
+    issue = issues[0]
+    assert (issue.item, issue.field) == ("municipality 999", "code")
+    assert issue.message.startswith("municipalities[1].code: '999' is not a municipality")
+    assert '"municipality_codes": "own"' in issue.message
+    d["municipality_codes"] = "registry"  # the default, stated
+    assert one(refused(d), "unregistered_municipality")
+
+
+def test_instance_with_its_own_municipalities_declares_them():
+    d = small_doc()
+    d["municipalities"][1]["code"] = "999"
+    d["cases"][1]["ties"] = ["999"]
+    d["municipality_codes"] = "own"
+    inst = load_instance(d)
+    assert [m.code for m in inst.municipalities] == ["091", "999", "092"]
+    written = instance_to_dict(inst)  # written with its declaration, so that it reads back
+    assert written["municipality_codes"] == "own"
+    assert [m.code for m in load_instance(written).municipalities] == ["091", "999", "092"]
+    # an instance of registry municipalities is written without it (the default)
+    assert "municipality_codes" not in instance_to_dict(load_instance(small_doc()))
+    d["municipality_codes"] = "mine"
+    issue = one(refused(d), "schema_violation")
+    assert (issue.item, issue.field) == ("instance", "municipality_codes")
 
 
 def test_score_list_of_wrong_length_and_type():

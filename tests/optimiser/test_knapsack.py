@@ -15,7 +15,7 @@ from kotopaikka.optimiser.problem import compile_problem
 from kotopaikka.optimiser.solve import solve
 from kotopaikka.optimiser.synthetic import generate_instance
 
-from .randominst import brute_force, random_instance
+from .randominst import brute_force, random_instance, random_problem
 
 TOL = 1e-7
 _settings = settings(
@@ -68,10 +68,7 @@ def _brute_best_classes(inst, P):
     price_seed=st.integers(0, 1_000),
 )
 def test_bound_and_fixing_are_valid_at_any_prices(seed, n_cases, n_munis, price_seed):
-    inst = random_instance(seed, n_cases, n_munis)
-    assume(inst is not None)
-    P = compile_problem(inst)
-    assume(P.K > 0)
+    inst, P = random_problem(seed, n_cases, n_munis)
     best, pairs = _brute_best_classes(inst, P)
     rng = np.random.default_rng(price_seed)
     u = rng.exponential(0.5, P.K) * rng.integers(0, 2, P.K)
@@ -85,6 +82,13 @@ def test_bound_and_fixing_are_valid_at_any_prices(seed, n_cases, n_munis, price_
     # the subgradient steps only ever visit valid bounds
     kb2 = knapsack_bound(P, u, lam, target=best, time_limit=5.0, max_rounds=30)
     assert kb2.value >= best - TOL
+    # ... and so does a descent continued where an earlier call stopped
+    first = knapsack_bound(P, u, lam, target=best, time_limit=5.0, max_rounds=3)
+    more = knapsack_bound(P, u, lam, target=best, time_limit=5.0, max_rounds=10, start=first)
+    assert best - TOL <= more.value <= first.value
+    assert more.rounds >= first.rounds
+    if not first.converged and first.value - best > 1e-9 * max(1.0, abs(best)):
+        assert more.rounds > first.rounds
 
 
 @_settings

@@ -15,7 +15,7 @@ from kotopaikka.optimiser.solve import solve
 from kotopaikka.optimiser.synthetic import generate_instance
 
 from .helpers import small_doc
-from .randominst import brute_force, random_instance
+from .randominst import brute_force, random_instance, random_problem
 
 TOL = 1e-6
 _settings = settings(
@@ -115,3 +115,85 @@ def test_lp_from_nested_samples_is_deterministic_for_a_seed():
     for field in ("k", "m", "x"):
         np.testing.assert_array_equal(getattr(runs[0], field), getattr(runs[1], field))
     assert runs[0].value == runs[1].value
+
+
+def _start(P):
+    """A poor start: the manual baseline (first come, first served)."""
+    from kotopaikka.optimiser.solve import _greedy_sol
+
+    sol = _greedy_sol(P)
+    return sol, P.evaluate_sparse(sol.k, sol.m, sol.cnt)
+
+
+@_settings
+@given(
+    seed=st.integers(0, 10_000),
+    n_cases=st.integers(3, 30),
+    n_munis=st.integers(2, 8),
+    pick_seed=st.integers(0, 1_000),
+)
+def test_neighbourhood_mip_is_feasible_and_never_worse(seed, n_cases, n_munis, pick_seed):
+    import numpy as np
+
+    from kotopaikka.optimiser.heuristic import fill_remaining, improve_in_municipalities
+
+    _, P = random_problem(seed, n_cases, n_munis)
+    sol, value = _start(P)
+    rng = np.random.default_rng(pick_seed)
+    munis = np.sort(rng.choice(P.M, int(rng.integers(1, P.M + 1)), replace=False))
+    better = improve_in_municipalities(P, sol, munis, time_limit=20)
+    if better is None:
+        return
+    better = fill_remaining(P, better)
+    assert P.is_feasible(better.k, better.m, better.cnt)
+    assert np.allclose(better.cnt, np.round(better.cnt))
+    assert P.evaluate_sparse(better.k, better.m, better.cnt) >= value - TOL
+    # the municipalities outside the neighbourhood keep their families
+    from kotopaikka.optimiser.heuristic import flow_classes
+
+    fam = ~flow_classes(P)
+    outside = ~np.isin(sol.m, munis) & fam[sol.k]
+    kept = set(zip(sol.k[outside].tolist(), sol.m[outside].tolist(), strict=True))
+    now = set(zip(better.k.tolist(), better.m.tolist(), strict=True))
+    assert kept <= now
+
+
+@_settings
+@given(seed=st.integers(0, 10_000), n_cases=st.integers(1, 6), n_munis=st.integers(1, 3))
+def test_using_the_time_keeps_valid_bounds_and_reaches_the_optimum(seed, n_cases, n_munis):
+    """The stage that uses the time left (after the decomposition's own stages): from a poor
+    start and the LP's bound it never loses the start's value, its bound stays above the
+    optimum, and on a small instance (its reduced-cost-fixed MIP is small) it closes the gap."""
+    import time
+
+    from kotopaikka.optimiser.knapsack import knapsack_bound
+    from kotopaikka.optimiser.lp import lagrangian_bound, solve_lp
+    from kotopaikka.optimiser.model import relative_gap
+    from kotopaikka.optimiser.solve import _use_the_time
+
+    inst, P = random_problem(seed, n_cases, n_munis)
+    best, _ = brute_force(inst)
+    lp = solve_lp(P, stop_gap=0.0)
+    B = lagrangian_bound(P, lp.bound_prices or lp.prices)
+    kb = knapsack_bound(P, lp.u, lp.prices.lam)
+    sol, value = _start(P)
+    bound = min(B.value, lp.bound, kb.value if kb is not None else B.value)
+    stats: dict = {}
+    sol2, value2, bound2 = _use_the_time(
+        P,
+        B,
+        kb,
+        sol,
+        value,
+        bound,
+        seed=0,
+        target_gap=1e-9,
+        deadline=time.perf_counter() + 60,
+        stats=stats,
+    )
+    assert P.is_feasible(sol2.k, sol2.m, sol2.cnt)
+    assert value2 == pytest.approx(P.evaluate_sparse(sol2.k, sol2.m, sol2.cnt))
+    assert value2 >= value - TOL and bound2 <= bound + TOL
+    assert bound2 >= best - TOL and value2 <= best + TOL
+    assert relative_gap(value2, bound2) <= 1e-6, stats
+    assert value2 == pytest.approx(best, abs=1e-6)
