@@ -93,7 +93,7 @@ def test_same_input_and_seed_give_identical_result_files():
 
 def test_decomposition_on_synthetic_year_is_feasible_with_small_gap():
     inst = generate_instance(1200, seed=2)
-    res = solve(inst, method="decompose", time_limit=60)
+    res = solve(inst, method="decompose", time_limit=15)  # the gap asked for is loose: 15 s suffice
     _check(inst, res)
     assert res.gap < 0.01
     greedy = solve(inst, method="greedy", time_limit=60)
