@@ -95,7 +95,9 @@ def _validate(
         errors.add("value", _("Enter a value between 0 and 9,999,999,999."))
         number = None
     if number is not None and rule is not None:
-        if rule.unit == Unit.YES_NO and number not in (0, 1):
+        if rule.unit in (Unit.YEARS, Unit.OPTION) and number != number.to_integral_value():
+            errors.add("value", _("Enter a whole number."))
+        elif rule.unit == Unit.YES_NO and number not in (0, 1):
             errors.add("value", _("Enter 1 (yes) or 0 (no)."))
         if rule.unit == Unit.OPTION and number not in rule.options:
             errors.add(

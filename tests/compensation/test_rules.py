@@ -207,6 +207,30 @@ def test_a_proposal_is_refused_field_by_field(handlers):
     assert set(refused.value.message_dict) == {"value", "statute"}
 
 
+def test_an_approved_new_row_is_added_with_the_rules_unit(handlers):
+    proposer, approver = handlers
+    change = services.rule_change_propose(
+        actor=proposer,
+        key=Key.COST_SPECIAL_YEARS,
+        valid_from=dt.date(2010, 1, 1),
+        valid_until=dt.date(2011, 8, 31),
+        value="10",
+        statute="1386/2010 §49",
+    )
+    rule = services.rule_change_approve(actor=approver, change_id=change.pk)
+    assert (rule.unit, rule.value, rule.kind) == ("years", Decimal("10"), "")
+    assert RuleChange.objects.get(pk=change.pk).rule == rule
+    with pytest.raises(ValidationError) as refused:
+        services.rule_change_propose(
+            actor=proposer,
+            key=Key.COST_SPECIAL_YEARS,
+            valid_from=dt.date(2009, 1, 1),
+            value="2.5",
+            statute="x",
+        )
+    assert "value" in refused.value.message_dict and "valid_from" not in refused.value.message_dict
+
+
 def test_a_value_from_the_sources_is_not_rewritten_by_a_proposal(handlers):
     proposer, _ = handlers
     verified = CompensationRule.objects.get(
