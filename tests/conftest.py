@@ -18,6 +18,7 @@ from kotopaikka.access.models import RoleAssignment, User
 from kotopaikka.access.policy import Actor
 from kotopaikka.access.roles import Role
 from kotopaikka.audit.models import AuditEvent
+from kotopaikka.compensation.loader import load_compensation_rules
 from kotopaikka.people.services import PersonData, person_create
 from kotopaikka.registry.loader import load_registry
 from kotopaikka.registry.models import Organisation
@@ -32,6 +33,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_registry()
         load_rules()
+        load_compensation_rules()
 
 
 @pytest.fixture(autouse=True)

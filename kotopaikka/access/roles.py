@@ -98,7 +98,17 @@ ROLE_OPERATIONS: dict[str, frozenset[Op]] = {
         _CASEWORK | {Op.CASE_LIST, Op.CASE_VIEW, Op.CASE_CREATE}
     ),
     Role.COMPENSATION_HANDLER: frozenset(
-        {Op.PERSON_LIST, Op.PERSON_VIEW, Op.REGISTRY_VIEW, Op.REPORTS_VIEW, Op.AGREEMENT_VIEW}
+        {
+            Op.PERSON_LIST,
+            Op.PERSON_VIEW,
+            Op.REGISTRY_VIEW,
+            Op.REPORTS_VIEW,
+            Op.AGREEMENT_VIEW,
+            # the compensation rules: one handler proposes a value, another approves it
+            Op.COMPENSATION_RULES_VIEW,
+            Op.COMPENSATION_RULES_PROPOSE,
+            Op.COMPENSATION_RULES_APPROVE,
+        }
     ),
     Role.MINISTRY_ANALYST: frozenset(
         {

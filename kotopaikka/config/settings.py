@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kotopaikka.reporting",
     "kotopaikka.integration",
     "kotopaikka.placement",
+    "kotopaikka.compensation",
     "kotopaikka.portal",
 ]
 

@@ -60,6 +60,9 @@ CHANGE_LOGGED: dict[str, tuple[str, ...]] = {
     "registry.Municipality": (),
     "registry.Organisation": (),
     "rules.LegalRule": (),
+    # the compensation rules and the four-eyes changes that enter their values: no person
+    "compensation.CompensationRule": (),
+    "compensation.RuleChange": (),
     "placement.PlacementAgreement": (),
     "placement.AgreementYear": (),
     # no person in either; each change also writes an audit event of its own

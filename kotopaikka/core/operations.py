@@ -56,6 +56,9 @@ class Op(StrEnum):
     OUTCOME_MODEL_VIEW = "outcome_model.view"
     OUTCOME_MODEL_TRAIN = "outcome_model.train"
     PLACEMENT_DASHBOARD = "placement.dashboard"
+    COMPENSATION_RULES_VIEW = "compensation.rules_view"
+    COMPENSATION_RULES_PROPOSE = "compensation.rules_propose"
+    COMPENSATION_RULES_APPROVE = "compensation.rules_approve"
 
 
 class ActorLike(Protocol):

@@ -22,6 +22,7 @@ from kotopaikka.audit.models import AuditEvent
 from kotopaikka.audit.services import record_event
 from kotopaikka.core.errors import FieldErrors
 from kotopaikka.core.operations import Op
+from kotopaikka.rules.dated import age_on, birthday
 from kotopaikka.rules.models import LegalRule
 from kotopaikka.rules.selectors import rule_value
 
@@ -30,17 +31,6 @@ from .services import locked_client, timeline_add
 
 AGE_RULE = "integration.unaccompanied.support_age_limit"
 OBJECT_TYPE = "integration.MinorSupport"
-
-
-def _birthday(birth: dt.date, age: int) -> dt.date:
-    try:
-        return birth.replace(year=birth.year + age)
-    except ValueError:  # born on 29 February: the birthday is 1 March in other years
-        return dt.date(birth.year + age, 3, 1)
-
-
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @dataclass(frozen=True)
@@ -55,10 +45,10 @@ def support_end(birth: dt.date, approximate: bool = False) -> SupportEnd:
     considered has no value)."""
     rows = LegalRule.objects.filter(key=AGE_RULE, value__isnull=False)
     candidates = {row.valid_from for row in rows if row.valid_from > birth}
-    candidates |= {_birthday(birth, int(row.value)) for row in rows}
+    candidates |= {birthday(birth, int(row.value)) for row in rows}
     for day in sorted(candidates):
         limit = int(rule_value(AGE_RULE, day))
-        if _age_on(birth, day) >= limit:
+        if age_on(birth, day) >= limit:
             return SupportEnd(day, limit, approximate)
     raise ValidationError({"date_of_birth": [_("No support age limit applies to this date.")]})
 

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kotopaikka.compensation.loader import load_compensation_rules, load_provisional_demo
 from kotopaikka.portal.demo import (
     DEMO_PASSWORD,
     ensure_demo_users,
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         # the demo's runs score cases with the outcome model (trained once, on synthetic history)
         call_command("train_outcome_model", if_none=True, stdout=self.stdout)
         load_rules()  # the integration data computes its due dates with the dated rules
+        load_compensation_rules()
+        provisional = load_provisional_demo()
+        if provisional:
+            self.stdout.write(
+                f"Compensation rules: {provisional} PROVISIONAL demonstration values "
+                "(not from a source; every result computed from them is marked provisional)."
+            )
         integration = seed_integration()
         if integration:
             self.stdout.write(
