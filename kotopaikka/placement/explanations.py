@@ -38,9 +38,9 @@ def number(value: float | int | None, decimals: int = 2) -> str:
         return "–"
     if float(value).is_integer():
         return number_format(int(value), use_l10n=True, force_grouping=True)
-    if abs(value) < 10 ** -decimals:  # a small difference is still shown, not as 0,00
+    if abs(value) < 10**-decimals:  # a small difference is still shown, not as 0,00
         decimals = min(6, decimals + 2)
-        if abs(value) < 10 ** -decimals:
+        if abs(value) < 10**-decimals:
             return number_format(float(f"{value:.2g}"), 6, use_l10n=True).rstrip("0")
     return number_format(round(float(value), decimals), decimals, use_l10n=True)
 

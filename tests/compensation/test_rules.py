@@ -26,6 +26,13 @@ from .rulesets import d, person
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are matched in English (the catalogues translate them elsewhere)."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def handlers(make_actor):
     return make_actor(Role.COMPENSATION_HANDLER, "keha"), make_actor(
