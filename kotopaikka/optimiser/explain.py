@@ -34,7 +34,7 @@ from collections import Counter
 
 import numpy as np
 
-from .compat import ineligibility_reason
+from .compat import eligibility_matrix, ineligibility_reason
 from .model import DIMENSIONS, Alternative, Explanation, Instance, Result, Unplaced
 from .problem import Problem
 from .scores import components
@@ -249,29 +249,29 @@ def explain_result(
             )
         a.explanation = Explanation(comp, alts, group_info(cases, j, chosen))
 
-    def shortfall(need: np.ndarray, room: np.ndarray) -> tuple[str, float] | None:
-        """The first dimension short of room and by how much (None when it fits)."""
-        problem = capacity_problem(need, -1, room)
-        return None if problem is None else (problem[0], problem[1]["needed"] - problem[1]["free"])
+    def first_short(need: np.ndarray, room: np.ndarray) -> np.ndarray:
+        """(M,) for each municipality the first dimension whose room is short of the need,
+        -1 where it fits (``room`` is each municipality's free or whole capacity)."""
+        short = (need[None, :] > room + 1e-9) & (need > 0)[None, :]
+        return np.where(short.any(axis=1), short.argmax(axis=1), -1)
 
-    def more_places(
-        candidates: list[int], need: np.ndarray, room: np.ndarray, row: np.ndarray
-    ) -> dict:
-        """The change that places the case: the fewest places added in one municipality (the
-        best-scoring on a tie); ``room`` is each municipality's free (or whole) capacity."""
-        best: tuple | None = None
-        for j in candidates:
-            short = shortfall(need, room[j])
-            if short is None:
-                continue
-            extra = [max(0.0, need[d] - room[j][d]) for d in range(len(DIMENSIONS)) if need[d] > 0]
-            key = (sum(extra), -float(row[j]), j)
-            if best is None or key < best[0]:
-                best = (key, j, short)
-        if best is None:
+    def more_places(candidates: np.ndarray, need: np.ndarray, room: np.ndarray, row) -> dict:
+        """The change that places the case: the fewest places added in one municipality of
+        ``candidates`` (a mask), the best-scoring on a tie, then the lowest index."""
+        short = first_short(need, room)
+        cand = np.flatnonzero(candidates & (short >= 0))
+        if len(cand) == 0:
             return {}
-        _, j, (dim, more) = best
-        return {"kind": "more_places", "municipality": codes[j], "dimension": dim, "more": more}
+        pos = need > 0
+        extra = np.maximum(0.0, need[None, pos] - room[cand][:, pos]).sum(axis=1)
+        j = int(cand[np.lexsort((cand, -row[cand], extra))[0]])
+        d = int(short[j])
+        return {
+            "kind": "more_places",
+            "municipality": codes[j],
+            "dimension": DIMENSIONS[d],
+            "more": float(need[d] - max(room[j, d], 0.0)),
+        }
 
     def service_fix(cases: list[int], need: np.ndarray, row: np.ndarray) -> dict:
         """A municipality with room that breaks only rules it could change (a service it does
@@ -306,19 +306,18 @@ def explain_result(
         }
 
     unplaced = []
+    eligible = eligibility_matrix(inst) if len(res.assignments) < inst.n_cases else None
     for i, c in enumerate(inst.cases):
         if c.id in by_case:
             continue
         cases = group_cases(i)
         need = demand[cases].sum(axis=0)
         row = group_coef(i)
+        allowed = eligible[cases].all(axis=0)  # (M,) the hard rules, for the whole group
         rules: Counter = Counter()
-        allowed: list[int] = []
-        for j in range(inst.n_municipalities):
-            why = rule(cases, j)
-            if why is None:
-                allowed.append(j)
-            else:
+        if not allowed.any():  # which rules, how often (only here: a loop over municipalities)
+            for j in range(inst.n_municipalities):
+                why = rule(cases, j)
                 key = (
                     why[0]
                     if why[0] != "need_not_met"
@@ -336,7 +335,7 @@ def explain_result(
             if linked
             else {}
         )
-        if not allowed:
+        if not allowed.any():
             parts = [f"{k.replace(':', ' ')} at {n}" for k, n in sorted(rules.items())]
             unplaced.append(
                 Unplaced(
@@ -351,24 +350,28 @@ def explain_result(
                 )
             )
             continue
-        fitting = [j for j in allowed if capacity_problem(need, j, cap[j]) is None]
-        if not fitting:
+        fitting = allowed & (first_short(need, cap) < 0)
+        if not fitting.any():
+            n_allowed = int(allowed.sum())
             unplaced.append(
                 Unplaced(
                     c.id,
                     "too_large",
-                    f"all {len(allowed)} allowed municipalities are too small for the case{group}",
+                    f"all {n_allowed} allowed municipalities are too small for the case{group}",
                     {
-                        "allowed": len(allowed),
+                        "allowed": n_allowed,
                         "fix": more_places(allowed, need, cap, row),
                         **group_det,
                     },
                 )
             )
             continue
-        room = [j for j in fitting if capacity_problem(need, j, free[j]) is None]
-        if not room:
-            dims = Counter(capacity_problem(need, j, free[j])[0] for j in fitting)
+        short_now = first_short(need, free)
+        room = np.flatnonzero(fitting & (short_now < 0))
+        if len(room) == 0:
+            # the dimension that binds in each fitting municipality, most frequent first (ties:
+            # in the order first met, as Counter.most_common keeps them)
+            dims = Counter(DIMENSIONS[d] for d in short_now[fitting])
             text = ", ".join(f"{d} at {n}" for d, n in dims.most_common())
             fix = more_places(fitting, need, free, row)
             unplaced.append(
@@ -380,14 +383,14 @@ def explain_result(
                     "would place it",
                     {
                         "full": dict(dims.most_common()),
-                        "allowed": len(fitting),
+                        "allowed": int(fitting.sum()),
                         "fix": fix,
                         **group_det,
                     },
                 )
             )
             continue
-        best = max(room, key=lambda j: row[j])
+        best = int(room[np.argmax(row[room])])
         if row[best] <= 1e-12:
             unplaced.append(
                 Unplaced(
